@@ -1,0 +1,116 @@
+"""Development settings: `invoke build` and `invoke serve` use these.
+
+Every Service Sage setting has a prefix that says who reads it (SAGE_, THEMES_,
+NEWSLETTER_, SUBSCRIBE_); the README lists them with their defaults.
+"""
+
+import sys
+from pathlib import Path
+
+# The plugins import the project's own packages (sage/, newsletter/); make them
+# importable when Pelican is started from anywhere.
+_root = str(Path(__file__).resolve().parent)
+if _root not in sys.path:
+    sys.path.insert(0, _root)
+
+AUTHOR = "Service Sage"
+SITENAME = "Service Sage"
+SITE_TAGLINE = "One customer-service tip a week, and the laws nobody wrote down."
+SITEURL = ""
+TIMEZONE = "America/New_York"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "theme"
+ARTICLE_PATHS = ["tips", "laws", "stories"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+IGNORE_FILES = ["**/.*", "__pycache__"]
+# The kind of a post comes from its folder: content/tips/ -> "tips".
+USE_FOLDER_AS_CATEGORY = True
+# Dates come from the Date: line only, never from a file name.
+FILENAME_METADATA = ""
+# Tips dated in the future are queued: Pelican treats them as drafts.
+WITH_FUTURE_DATES = False
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["sitemap", "sage_content", "sage_themes", "sage_outputs"]
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+        "markdown.extensions.smarty": {},
+    },
+    "output_format": "html5",
+}
+SUMMARY_MAX_PARAGRAPHS = 1
+SUMMARY_MAX_LENGTH = 60
+
+# Autoescape on: a title is text, never markup. Only rendered Markdown
+# (content, summaries) is marked |safe in the templates.
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "autoescape": True,
+    "extensions": [],
+}
+
+# URLs: /tips/<slug>/, /laws/<slug>/, /stories/<slug>/; the kind archives are
+# the category pages at /tips/, /laws/ and /stories/.
+ARTICLE_URL = "{category}/{slug}/"
+ARTICLE_SAVE_AS = "{category}/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "{slug}/"
+CATEGORY_SAVE_AS = "{slug}/index.html"
+TAG_URL = "tags/{slug}/"
+TAG_SAVE_AS = "tags/{slug}/index.html"
+TAGS_URL = "tags/"
+TAGS_SAVE_AS = "tags/index.html"
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index", "tags", "404"]
+# Drafts and queued tips are previewable in development builds only.
+DRAFT_URL = "drafts/{category}/{slug}/"
+DRAFT_SAVE_AS = "drafts/{category}/{slug}/index.html"
+DRAFT_PAGE_URL = "drafts/pages/{slug}/"
+DRAFT_PAGE_SAVE_AS = "drafts/pages/{slug}/index.html"
+DEFAULT_PAGINATION = False
+
+# Pelican's own feeds are off: plugins/sage_outputs writes Atom and JSON Feed 1.1
+# for everything, per kind and per theme (see SAGE_FEEDS_* below).
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+SAGE_FEED_MAX_ITEMS = 50
+
+SITEMAP = {
+    "format": "xml",
+    "exclude": [r"^404\.html$", r"^drafts/", r"^search/"],
+}
+
+# The three kinds of post: folder (category slug) -> singular kind and labels.
+SAGE_KINDS = {
+    "tips": {"kind": "tip", "name": "Tips", "singular": "Tip"},
+    "laws": {"kind": "law", "name": "The Book of Laws", "singular": "Law"},
+    "stories": {"kind": "story", "name": "Stories", "singular": "Story"},
+}
+SAGE_DEFAULT_ATTRIBUTION = "Unknown Sage"
+# Advice thresholds: breaking them is a warning from `invoke check`, not an error.
+SAGE_TIP_MIN_WORDS = 250
+SAGE_SUMMARY_MAX_CHARS = 160
+SAGE_LAW_MAX_WORDS = 40
+
+# The theme taxonomy, editable by authors (relative to PATH).
+THEMES_FILE = "themes.toml"
+THEMES_URL = "themes/{slug}/"
+THEMES_SAVE_AS = "themes/{slug}/index.html"
+THEMES_INDEX_URL = "themes/"
+THEMES_INDEX_SAVE_AS = "themes/index.html"

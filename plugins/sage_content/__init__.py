@@ -1,0 +1,3 @@
+from .sage_content import register
+
+__all__ = ["register"]

@@ -1,0 +1,72 @@
+"""The content model: kind from the folder, the tip's week, a law's attribution.
+
+Also enforces the content rules (sage/rules.py) before Pelican reads a file, so
+a broken post stops the build with one line per problem instead of a traceback
+or a silently skipped file.
+"""
+
+import logging
+from itertools import chain
+
+from pelican import signals
+
+from sage import templating
+from sage.rules import ContentError, check_content, display_path
+from sage.taxonomy import load_taxonomy, taxonomy_path
+from sage.weeks import week_label, week_of
+
+logger = logging.getLogger(__name__)
+
+
+def enforce_rules(generator) -> None:
+    """Stop the build on any content error; count the warnings for `invoke check`."""
+    settings = generator.settings
+    path = taxonomy_path(settings)
+    themes = load_taxonomy(path, display=display_path(path))
+    problems = check_content(settings, [theme.slug for theme in themes])
+    errors = [problem for problem in problems if problem.is_error]
+    if errors:
+        raise ContentError(errors)
+    if problems:
+        logger.info("%d content warning(s); `invoke check` lists them", len(problems))
+
+
+def all_articles(generator):
+    return chain(
+        generator.articles,
+        generator.translations,
+        generator.drafts,
+        generator.drafts_translations,
+        generator.hidden_articles,
+        generator.hidden_translations,
+    )
+
+
+def describe_posts(generator) -> None:
+    """Give every article its kind, and tips their week, laws their attribution."""
+    settings = generator.settings
+    kinds = settings["SAGE_KINDS"]
+    for article in all_articles(generator):
+        article.kind = kinds[article.category.slug]["kind"]
+        requested = str(article.metadata.get("status", "published")).lower()
+        article.queued = article.status == "draft" and requested != "draft"
+        if article.kind == "tip":
+            article.week = week_of(article.date, settings["TIMEZONE"])
+            article.week_label = week_label(article.week)
+        else:
+            article.week = None
+        if article.kind == "law":
+            article.attribution = article.metadata.get("attribution") or settings.get(
+                "SAGE_DEFAULT_ATTRIBUTION", "Unknown Sage"
+            )
+
+
+def add_template_helpers(generator) -> None:
+    generator.env.filters.update(templating.FILTERS)
+    generator.env.globals.update(templating.globals_for(generator.settings))
+
+
+def register():
+    signals.article_generator_init.connect(enforce_rules)
+    signals.article_generator_pretaxonomy.connect(describe_posts)
+    signals.generator_init.connect(add_template_helpers)

@@ -1,0 +1,3 @@
+from .sage_outputs import register
+
+__all__ = ["register"]

@@ -1,0 +1,3 @@
+from .sage_themes import register
+
+__all__ = ["register"]

@@ -1,0 +1,31 @@
+"""`invoke check`: every content rule, then a build and a link check of its output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sage.linkcheck import check_links
+from sage.rules import Problem, check_content, display_path
+from sage.site import BuildError, build, read_settings
+from sage.taxonomy import TaxonomyError, load_taxonomy, taxonomy_path
+
+
+def run_check(settings_file: str | Path = "pelicanconf.py", **overrides) -> list[Problem]:
+    """All problems, errors and warnings, in `file:line` order; builds when rules pass."""
+    settings = read_settings(settings_file, **overrides)
+    path = taxonomy_path(settings)
+    try:
+        themes = load_taxonomy(path, display=display_path(path))
+    except TaxonomyError as error:
+        return [Problem(display_path(path), 1, "error", str(error).split(": ", 1)[-1])]
+    problems = check_content(settings, [theme.slug for theme in themes])
+    if any(problem.is_error for problem in problems):
+        return problems
+    try:
+        settings = build(settings_file, **overrides)
+    except BuildError as error:
+        return [*problems, Problem(display_path(Path(settings_file)), 1, "error", str(error))]
+    output = Path(settings["OUTPUT_PATH"])
+    for link, message in check_links(output, settings.get("SITEURL", "")):
+        problems.append(Problem(display_path(output / link.page), link.line, "error", message))
+    return sorted(problems)

@@ -1,0 +1,300 @@
+"""Content rules: what makes a post publishable, and what is only advice.
+
+Errors stop the build; warnings are advice that `invoke check` prints. Every
+problem is one line that names the file, the line, the field and the fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from pelican.utils import get_date, slugify
+
+from sage.sources import Source, count_words, find_sources, first_paragraph, read_source
+from sage.weeks import week_of
+
+ARTICLE_FOLDERS = ("tips", "laws", "stories")
+STATUSES = ("published", "draft", "hidden")
+DATE_EXAMPLE = "Date: 2026-11-16"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding about one file; `str()` gives the `file:line: level: message` form."""
+
+    path: str
+    line: int
+    level: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.level}: {self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == "error"
+
+
+class ContentError(Exception):
+    """Raised by the build when a post breaks a rule; carries every error found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def parse_date(value: str) -> dt.datetime:
+    """Parse a Date: value exactly as Pelican's reader does."""
+    return get_date(value.replace("_", " "))
+
+
+def split_list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def post_slug(source: Source, settings: dict) -> str:
+    """The slug Pelican will give this post (Slug: wins over the title)."""
+    if source.get("slug"):
+        return source.get("slug")
+    return slugify(
+        source.get("title") or "",
+        regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
+        preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
+        use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
+    )
+
+
+def plain_text(markdown_text: str) -> str:
+    """Markdown as the characters a reader sees (for length limits)."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown_text)
+    text = re.sub(r"<[^>]+>|[*_`]", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class _Checker:
+    """Collects problems for one source; keeps the rule functions short."""
+
+    def __init__(self, source: Source, display: str, problems: list[Problem]):
+        self.source = source
+        self.display = display
+        self.problems = problems
+
+    def error(self, field: str, message: str) -> None:
+        line = self.source.line_of(field) if field else 1
+        self.problems.append(Problem(self.display, line, "error", message))
+
+    def warn(self, field: str, message: str, line: int | None = None) -> None:
+        line = line or (self.source.line_of(field) if field else 1)
+        self.problems.append(Problem(self.display, line, "warning", message))
+
+
+def check_source(
+    source: Source, display: str, settings: dict, theme_slugs: list[str]
+) -> list[Problem]:
+    """Rules that need only one file."""
+    problems: list[Problem] = []
+    check = _Checker(source, display, problems)
+    is_article = source.folder in ARTICLE_FOLDERS
+
+    title = source.get("title")
+    if title is None:
+        check.error(
+            "",
+            "Title is missing; add a first line such as "
+            '"Title: Promise the callback time you can keep"',
+        )
+    elif not title.strip():
+        check.error("title", 'Title is empty; write the post\'s title after "Title:"')
+    elif not post_slug(source, settings):
+        check.error(
+            "title", f'Title "{title}" gives an empty URL; add a line such as "Slug: my-post"'
+        )
+
+    if source.status not in STATUSES:
+        check.error(
+            "status",
+            f'Status "{source.get("status")}" is not a status; use one of {", ".join(STATUSES)}',
+        )
+
+    if not is_article:
+        return problems
+
+    date_text = source.get("date")
+    if date_text is None:
+        check.error("", f'Date is missing; add a line such as "{DATE_EXAMPLE}" to the header')
+    else:
+        try:
+            parse_date(date_text)
+        except ValueError:
+            check.error(
+                "date",
+                f'Date "{date_text}" is not a date; write it as YYYY-MM-DD (time optional), '
+                f'e.g. "{DATE_EXAMPLE}"',
+            )
+
+    if source.get("category") is not None:
+        check.error(
+            "category",
+            f"Category is set by the folder (content/{source.folder}/); remove the Category line",
+        )
+
+    themes = source.get("themes")
+    if themes is not None:
+        slugs = split_list(themes)
+        if not slugs:
+            check.error(
+                "themes", "Themes is empty; list one to three theme slugs or remove the line"
+            )
+        if len(slugs) > 3:
+            check.error(
+                "themes", f"Themes lists {len(slugs)} themes; keep one to three, primary first"
+            )
+        for slug in slugs:
+            if slug not in theme_slugs:
+                close = difflib.get_close_matches(slug, theme_slugs, n=1)
+                hint = f'did you mean "{close[0]}"? ' if close else ""
+                check.error(
+                    "themes",
+                    f'Themes "{slug}" is not a theme; {hint}use slugs from '
+                    f"{settings.get('THEMES_FILE', 'themes.toml')}: {', '.join(theme_slugs)}",
+                )
+
+    _advice(check, source, settings)
+    return problems
+
+
+def _advice(check: _Checker, source: Source, settings: dict) -> None:
+    """Warnings: things an editor would flag, none of which stops a build."""
+    summary = source.get("summary")
+    limit = settings.get("SAGE_SUMMARY_MAX_CHARS", 160)
+    if summary is not None and len(plain_text(summary)) > limit:
+        check.warn(
+            "summary",
+            f"Summary is {len(plain_text(summary))} characters; shorten it to {limit} or fewer "
+            "(it becomes the email preheader and the search snippet)",
+        )
+    if summary is None and source.folder in ("tips", "stories"):
+        check.warn(
+            "",
+            f'Summary is missing; add a line "Summary: …" of at most {limit} characters '
+            "(otherwise the first paragraph is used)",
+        )
+    if source.folder == "tips":
+        words = count_words(source.body)
+        minimum = settings.get("SAGE_TIP_MIN_WORDS", 250)
+        if words < minimum:
+            check.warn(
+                "",
+                f"tip has {words} words; a tip needs at least {minimum} (aim for 300–700)",
+                line=source.body_line,
+            )
+    if source.folder == "laws":
+        words = count_words(first_paragraph(source.body))
+        maximum = settings.get("SAGE_LAW_MAX_WORDS", 40)
+        if words > maximum:
+            check.warn(
+                "",
+                f"law has {words} words in its first paragraph; a law is at most {maximum} "
+                "(move the explanation to a second paragraph, the commentary)",
+                line=source.body_line,
+            )
+
+
+def check_site_rules(sources: list[tuple[Source, str]], settings: dict) -> list[Problem]:
+    """Rules across files: one tip per week, one post per URL."""
+    problems: list[Problem] = []
+    tips_by_week: dict[str, list[tuple[Source, str]]] = defaultdict(list)
+    by_url: dict[str, list[tuple[Source, str]]] = defaultdict(list)
+    for source, display in sources:
+        if source.folder not in ARTICLE_FOLDERS and source.folder != "pages":
+            continue
+        slug = post_slug(source, settings)
+        if slug:
+            by_url[f"{source.folder}/{slug}"].append((source, display))
+        if source.folder != "tips" or source.status == "draft":
+            continue
+        try:
+            date = parse_date(source.get("date") or "")
+        except ValueError:
+            continue
+        tips_by_week[week_of(date, settings.get("TIMEZONE"))].append((source, display))
+
+    for week, tips in sorted(tips_by_week.items()):
+        first_display = tips[0][1]
+        for other, display in tips[1:]:
+            problems.append(
+                Problem(
+                    display,
+                    other.line_of("date"),
+                    "error",
+                    f"Date puts this tip in {week}, which already has {first_display}; "
+                    "one tip per week: move one to a free week (`invoke calendar` shows them) "
+                    'or mark it "Status: draft"',
+                )
+            )
+    for url, posts in sorted(by_url.items()):
+        for other, display in posts[1:]:
+            problems.append(
+                Problem(
+                    display,
+                    other.line_of("slug") if other.get("slug") else other.line_of("title"),
+                    "error",
+                    f"Title gives the same URL /{url}/ as {posts[0][1]}; change the title "
+                    'or add a different "Slug:" line',
+                )
+            )
+    return problems
+
+
+def display_path(path: Path) -> str:
+    """A path as the author typed it: relative to the working folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def stray_files(content_root: Path) -> list[Problem]:
+    """Markdown files outside the kind folders: Pelican would silently skip them."""
+    known = set(ARTICLE_FOLDERS) | {"pages"}
+    problems = []
+    for path in sorted(content_root.rglob("*.md")):
+        rel = path.relative_to(content_root)
+        if rel.parts[0] in known or any(part.startswith(".") for part in rel.parts):
+            continue
+        problems.append(
+            Problem(
+                display_path(path),
+                1,
+                "warning",
+                "this file is not in content/tips/, laws/, stories/ or pages/, so it is not "
+                "published; move it into the folder of its kind",
+            )
+        )
+    return problems
+
+
+def check_content(settings: dict, theme_slugs: list[str]) -> list[Problem]:
+    """Every rule over the content folder named by settings["PATH"], sorted by file and line."""
+    content_root = Path(settings["PATH"])
+    sources = []
+    problems: list[Problem] = []
+    for path in find_sources(content_root):
+        display = display_path(path)
+        try:
+            source = read_source(path, content_root)
+        except UnicodeDecodeError:
+            problems.append(
+                Problem(display, 1, "error", "the file is not UTF-8 text; save it as UTF-8")
+            )
+            continue
+        sources.append((source, display))
+        problems.extend(check_source(source, display, settings, theme_slugs))
+    problems.extend(check_site_rules(sources, settings))
+    problems.extend(stray_files(content_root))
+    return sorted(problems)

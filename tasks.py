@@ -1,0 +1,165 @@
+"""Service Sage tasks: `invoke --list` shows them, the README explains them.
+
+Each task is a few lines that call into sage/ (the site) or newsletter/ (the email).
+"""
+
+import shutil
+import sys
+from pathlib import Path
+
+from invoke import Exit, task
+
+ROOT = Path(__file__).resolve().parent
+DEV_SETTINGS = str(ROOT / "pelicanconf.py")
+PUBLISH_SETTINGS = str(ROOT / "publishconf.py")
+OUTPUT = ROOT / "output"
+
+
+def _build(settings_file: str = DEV_SETTINGS, verbose: int = 0, **overrides) -> dict:
+    from sage.site import BuildError, build
+
+    try:
+        return build(settings_file, verbosity=verbose, **overrides)
+    except BuildError as error:
+        raise Exit(f"Build failed:\n{error}", code=1) from None
+
+
+@task(incrementable=["verbose"])
+def build(c, verbose=0):
+    """Build the site with development settings into output/.
+
+    Example: invoke build        (add -v for Pelican's progress, -vv for debug)
+    """
+    _build(verbose=verbose)
+
+
+@task
+def clean(c):
+    """Remove output/ (the built site).
+
+    Example: invoke clean
+    """
+    shutil.rmtree(OUTPUT, ignore_errors=True)
+
+
+@task(incrementable=["verbose"])
+def rebuild(c, verbose=0):
+    """Remove output/ and build the site from scratch.
+
+    Example: invoke rebuild
+    """
+    clean(c)
+    _build(verbose=verbose)
+
+
+@task
+def serve(c, port=8000, no_build=False):
+    """Build the site, then serve output/ on http://127.0.0.1:8000.
+
+    Example: invoke serve --port 8001
+    """
+    from sage.serve import serve as serve_site
+
+    if not no_build:
+        _build()
+    serve_site(OUTPUT, port=int(port))
+
+
+@task
+def livereload(c, port=8000):
+    """Serve the site, rebuild it on every save, and reload open pages.
+
+    Watches content/, theme/, plugins/, sage/ and pelicanconf.py.
+
+    Example: invoke livereload
+    """
+    from sage.serve import livereload as serve_live
+
+    _build()
+    watch = ["content/**/*", "theme/**/*", "plugins/**/*.py", "sage/**/*.py", "pelicanconf.py"]
+    serve_live(DEV_SETTINGS, [str(ROOT / pattern) for pattern in watch], OUTPUT, port=int(port))
+
+
+@task(incrementable=["verbose"])
+def publish(c, verbose=0):
+    """Build for production and swap it into output/ only if the build succeeded.
+
+    Uses publishconf.py (SITEURL from the environment) and a temporary folder, so a
+    failed build never leaves a half-written site.
+
+    Example: SITEURL=https://sage.example.org invoke publish
+    """
+    from sage.site import BuildError
+    from sage.site import publish as publish_site
+
+    try:
+        publish_site(PUBLISH_SETTINGS, OUTPUT, verbosity=verbose)
+    except BuildError as error:
+        raise Exit(f"Publish failed; output/ is unchanged:\n{error}", code=1) from None
+    print(f"Published into {OUTPUT}")
+
+
+@task
+def check(c):
+    """Check the content rules, build, and check every internal link.
+
+    Prints `file:line: level: problem`; exits 1 on errors, 0 with only warnings.
+
+    Example: invoke check
+    """
+    from sage.check import run_check
+
+    problems = run_check(DEV_SETTINGS)
+    for problem in problems:
+        print(problem)
+    errors = sum(problem.is_error for problem in problems)
+    warnings = len(problems) - errors
+    print(f"{errors} error(s), {warnings} warning(s)" if problems else "No problems found.")
+    if errors:
+        raise Exit(code=1)
+
+
+@task
+def new(c, kind, title):
+    """Start a new draft tip, law or story with its header filled in.
+
+    A tip is dated the Monday of the first week after this one that has no tip.
+    An existing file is never overwritten.
+
+    Example: invoke new tip "Promise the callback time you can keep"
+    """
+    from sage.new_post import NewPostError, new_post
+    from sage.rules import display_path
+    from sage.site import read_settings
+
+    try:
+        path = new_post(kind, title, read_settings(DEV_SETTINGS))
+    except NewPostError as error:
+        raise Exit(f"Not created: {error}", code=1) from None
+    print(f"Created {display_path(path)} (Status: draft; remove that line to publish)")
+
+
+@task
+def calendar(c, past=12, ahead=8):
+    """Show the tip of every week, with gaps, drafts and queued tips.
+
+    Lists from `past` weeks ago to `ahead` weeks ahead.
+
+    Example: invoke calendar --past 52
+    """
+    from sage.site import read_settings
+    from sage.tip_calendar import tip_calendar
+
+    for row in tip_calendar(read_settings(DEV_SETTINGS), int(past), int(ahead)):
+        print(row)
+
+
+@task(help={"args": 'extra arguments for pytest, e.g. "-k feeds -x"'})
+def test(c, args=""):
+    """Run the test suite (pytest): unit, build, HTTP and browser tests.
+
+    Example: invoke test --args "-k rules"
+    """
+    result = c.run(f"{sys.executable} -m pytest {args}", warn=True, pty=False)
+    if result.exited:
+        raise Exit(code=result.exited)
