@@ -154,6 +154,39 @@ def calendar(c, past=12, ahead=8):
         print(row)
 
 
+@task(help={"explain": "a post to explain, e.g. content/tips/2026-w47-….md"})
+def themes(c, explain=None):
+    """Show theme counts over the site, or explain one post's themes.
+
+    Example: invoke themes --explain content/tips/2026-w47-make-automated-messages-sound-human.md
+    """
+    from sage.post_themes import explain as explain_post
+    from sage.post_themes import theme_counts
+    from sage.site import read_settings
+    from sage.taxonomy import TaxonomyError
+
+    settings = read_settings(DEV_SETTINGS)
+    try:
+        if explain:
+            path = Path(explain)
+            if not path.is_file():
+                raise Exit(f"No such post: {explain}", code=1)
+            print(explain_post(settings, path.resolve()))
+            return
+        rows, untagged, explicit = theme_counts(settings)
+    except TaxonomyError as error:
+        raise Exit(str(error), code=1) from None
+    print(f"{'theme':<14} {'primary':>7} {'all':>5} {'tips':>5} {'laws':>5} {'stories':>7}")
+    for row in rows:
+        print(
+            f"{row.slug:<14} {row.primary:>7} {row.total:>5} {row.tips:>5} {row.laws:>5} "
+            f"{row.stories:>7}"
+        )
+    print(f"\n{explicit} post(s) with an explicit Themes line; {len(untagged)} with no theme")
+    for path in untagged:
+        print(f"  no theme: {path}")
+
+
 @task(help={"args": 'extra arguments for pytest, e.g. "-k feeds -x"'})
 def test(c, args=""):
     """Run the test suite (pytest): unit, build, HTTP and browser tests.

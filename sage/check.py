@@ -5,9 +5,30 @@ from __future__ import annotations
 from pathlib import Path
 
 from sage.linkcheck import check_links
-from sage.rules import Problem, check_content, display_path
+from sage.post_themes import load_tagger, read_post
+from sage.rules import ARTICLE_FOLDERS, Problem, check_content, display_path
 from sage.site import BuildError, build, read_settings
+from sage.sources import find_sources
 from sage.taxonomy import TaxonomyError, load_taxonomy, taxonomy_path
+
+
+def untagged_posts(settings: dict) -> list[Problem]:
+    """A warning for every post that neither names its themes nor matches one."""
+    _, tagger = load_tagger(settings)
+    warnings = []
+    for path in find_sources(Path(settings["PATH"]), folders=ARTICLE_FOLDERS):
+        post = read_post(settings, tagger, path)
+        if post.source.status != "draft" and not post.themes:
+            warnings.append(
+                Problem(
+                    display_path(path),
+                    post.source.line_of("title"),
+                    "warning",
+                    "no theme matched this post; add a `Themes:` line "
+                    f"(`invoke themes --explain {display_path(path)}` shows the scores)",
+                )
+            )
+    return warnings
 
 
 def run_check(settings_file: str | Path = "pelicanconf.py", **overrides) -> list[Problem]:
@@ -21,6 +42,7 @@ def run_check(settings_file: str | Path = "pelicanconf.py", **overrides) -> list
     problems = check_content(settings, [theme.slug for theme in themes])
     if any(problem.is_error for problem in problems):
         return problems
+    problems.extend(untagged_posts(settings))
     try:
         settings = build(settings_file, **overrides)
     except BuildError as error:

@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pelican.utils import get_date, slugify
 
@@ -51,6 +52,15 @@ class ContentError(Exception):
 def parse_date(value: str) -> dt.datetime:
     """Parse a Date: value exactly as Pelican's reader does."""
     return get_date(value.replace("_", " "))
+
+
+def aware_date(text: str, timezone: str) -> dt.datetime | None:
+    """A Date: value as an aware datetime (naive dates are in the site's TIMEZONE)."""
+    try:
+        date = parse_date(text or "")
+    except ValueError:
+        return None
+    return date if date.tzinfo else date.replace(tzinfo=ZoneInfo(timezone))
 
 
 def split_list(value: str) -> list[str]:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from sage.rules import display_path, parse_date
+from sage.rules import aware_date, display_path
 from sage.sources import find_sources, read_source
 from sage.weeks import current_week, shift_week, week_label, week_of
 
@@ -35,16 +35,13 @@ def tip_calendar(
     tips: dict[str, list[CalendarRow]] = {}
     for path in find_sources(content_root, folders=("tips",)):
         source = read_source(path, content_root)
-        try:
-            date = parse_date(source.get("date") or "")
-        except ValueError:
+        date = aware_date(source.get("date"), timezone)
+        if date is None:
             continue
         week = week_of(date, timezone)
+        state = "queued" if date > moment else "published"
         if source.status == "draft":
             state = "draft"
-        else:
-            aware = date if date.tzinfo else date.replace(tzinfo=dt.UTC)
-            state = "queued" if aware > moment else "published"
         tips.setdefault(week, []).append(
             CalendarRow(
                 week, week_label(week), state, source.get("title") or "", display_path(path)

@@ -133,7 +133,11 @@ def test_check_passes_with_warnings_and_fails_with_errors(project):
     warned = run_invoke(project, "check")
     assert warned.returncode == 0
     assert "content/tips/2026-w50-short.md:4: warning: tip has 2 words" in warned.stdout
-    assert "0 error(s), 2 warning(s)" in warned.stdout
+    assert (
+        "content/tips/2026-w50-short.md:1: warning: no theme matched this post; add a `Themes:` "
+        "line (`invoke themes --explain content/tips/2026-w50-short.md` shows the scores)"
+    ) in warned.stdout
+    assert "0 error(s), 3 warning(s)" in warned.stdout
 
     (project / "content/tips/2026-w50-short.md").write_text(
         "Title: Short\nDate: 2026-12-07\nThemes: speed\n\nToo short.\n"

@@ -13,8 +13,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from sage.feeds import FeedInfo, write_feeds
-from sage.rules import display_path, split_list
-from sage.taxonomy import load_taxonomy, taxonomy_path
+from sage.post_themes import explicit_themes, load_tagger, themes_for
 
 logger = logging.getLogger(__name__)
 CONTEXT_KEY = "sage_theme_pages"
@@ -42,8 +41,7 @@ class ThemePage:
         return self.name
 
 
-def theme_pages(settings: dict) -> dict[str, ThemePage]:
-    path = taxonomy_path(settings)
+def theme_pages(settings: dict, themes) -> dict[str, ThemePage]:
     return {
         theme.slug: ThemePage(
             theme.slug,
@@ -52,14 +50,17 @@ def theme_pages(settings: dict) -> dict[str, ThemePage]:
             settings["THEMES_URL"].format(slug=theme.slug),
             settings["THEMES_SAVE_AS"].format(slug=theme.slug),
         )
-        for theme in load_taxonomy(path, display=display_path(path))
+        for theme in themes
     }
 
 
 def assign_themes(generator) -> None:
-    """Set `article.themes` (ThemePage list) and `article.themes_source` on every article."""
-    pages = theme_pages(generator.settings)
+    """Set `article.themes` (ThemePage list, primary first) and `article.themes_source`
+    ("author" or "tagger") on every article, before Pelican builds its taxonomies."""
+    themes, tagger = load_tagger(generator.settings)
+    pages = theme_pages(generator.settings, themes)
     generator.context[CONTEXT_KEY] = pages
+    untagged = 0
     for article in chain(
         generator.articles,
         generator.drafts,
@@ -68,9 +69,18 @@ def assign_themes(generator) -> None:
         generator.drafts_translations,
         generator.hidden_translations,
     ):
-        explicit = split_list(str(article.metadata.get("themes") or ""))
-        article.themes = [pages[slug] for slug in explicit if slug in pages]
-        article.themes_source = "author" if explicit else "none"
+        # _content: the rendered HTML before intrasite links are resolved (not all
+        # content is read yet at this signal, so .content would warn about them).
+        slugs, article.themes_source = themes_for(
+            tagger,
+            article.title,
+            article._content or "",
+            explicit_themes(article.metadata.get("themes")),
+        )
+        article.themes = [pages[slug] for slug in slugs if slug in pages]
+        untagged += not article.themes
+    if untagged:
+        logger.info("%d post(s) matched no theme; `invoke check` lists them", untagged)
 
 
 class ThemePagesGenerator(Generator):

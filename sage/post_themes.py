@@ -1,0 +1,207 @@
+"""A post's themes, decided one way everywhere: the build, `invoke check`, `invoke themes`.
+
+An author's `Themes:` line wins; otherwise the tagger reads the title and the
+rendered text. This module also writes the editor-facing explanation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from sage.rules import aware_date, display_path, split_list
+from sage.sources import Source, find_sources, read_source
+from sage.tagger import Decision, Tagger, TaggerSettings
+from sage.taxonomy import Theme, load_taxonomy, taxonomy_path
+
+_CACHE: dict[tuple, tuple[list[Theme], Tagger]] = {}
+
+
+def load_tagger(settings: dict) -> tuple[list[Theme], Tagger]:
+    """The taxonomy and its compiled tagger, reused while the file is unchanged."""
+    path = taxonomy_path(settings)
+    tagger_settings = TaggerSettings.from_settings(settings)
+    try:
+        stamp = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        stamp = None
+    key = (str(path), stamp, tagger_settings)
+    if key not in _CACHE:
+        shown = display_path(path)
+        themes = load_taxonomy(path, display=shown)
+        _CACHE.clear()
+        _CACHE[key] = (themes, Tagger(themes, tagger_settings, source=shown))
+    return _CACHE[key]
+
+
+def explicit_themes(value) -> list[str]:
+    """The slugs of an author's `Themes:` line (empty when there is none)."""
+    return split_list(str(value or ""))
+
+
+def themes_for(tagger: Tagger, title: str, html: str, explicit: list[str]) -> tuple[list[str], str]:
+    """(slugs, who decided): the author's line if any, else the tagger's choice."""
+    if explicit:
+        return explicit, "author"
+    return tagger.tag(title, html), "tagger"
+
+
+def render_body(settings: dict, markdown_text: str) -> str:
+    """Markdown to HTML with the site's own Markdown settings (as Pelican renders it)."""
+    import markdown
+
+    config = settings.get("MARKDOWN", {})
+    extensions = list(config.get("extensions", [])) + list(config.get("extension_configs", {}))
+    converter = markdown.Markdown(
+        extensions=extensions,
+        extension_configs=config.get("extension_configs", {}),
+        output_format=config.get("output_format", "html5"),
+    )
+    return converter.convert(markdown_text)
+
+
+@dataclass
+class PostThemes:
+    source: Source
+    html: str
+    themes: list[str]
+    decided_by: str
+    decision: Decision
+
+
+def read_post(settings: dict, tagger: Tagger, path: Path) -> PostThemes:
+    """Read one post from disk and decide its themes the way the build does."""
+    source = read_source(path, Path(settings["PATH"]))
+    html = render_body(settings, source.body)
+    title = source.get("title") or ""
+    decision = tagger.decide(title, html)
+    themes, by = themes_for(tagger, title, html, explicit_themes(source.get("themes")))
+    return PostThemes(source, html, themes, by, decision)
+
+
+def _evidence(score, limit: int = 5) -> str:
+    """'"automation" (title, 3×), "reminder" (5×)' for the strongest matches."""
+    parts = []
+    for item in score.evidence[:limit]:
+        where = []
+        if item.title:
+            where.append("title")
+        if item.body > 1 or (item.body and item.title):
+            where.append(f"{item.body}×")
+        against = "against, " if item.points < 0 else ""
+        parts.append(f'"{item.term}"' + (f" ({against}{', '.join(where)})" if where else ""))
+    return ", ".join(parts)
+
+
+def explain(settings: dict, path: Path) -> str:
+    """An editor's account of why a post has its themes: scores, words, and decisions."""
+    themes, tagger = load_tagger(settings)
+    names = {theme.slug: theme.name for theme in themes}
+    post = read_post(settings, tagger, path)
+    decision = post.decision
+    ranked = sorted(decision.scores, key=lambda score: -score.score)
+    by_slug = {score.slug: score for score in ranked}
+    lines = [f"{display_path(path)}: {post.source.get('title') or '(no title)'}", ""]
+    lines.append(f"{'theme':<14} {'score':>6}  words and phrases that produced it")
+    for score in ranked:
+        if score.evidence:
+            more = len(score.evidence) - 8
+            tail = f", and {more} more" if more > 0 else ""
+            lines.append(f"{score.slug:<14} {score.score:>6g}  {_evidence(score, 8)}{tail}")
+    silent = [score.slug for score in ranked if not score.evidence]
+    if silent:
+        lines.append(f"{'':<14} {0:>6}  nothing matched: {', '.join(silent)}")
+    lines.append("")
+    settings_used = tagger.settings
+    for position, slug in enumerate(decision.themes):
+        score = by_slug[slug]
+        if position == 0:
+            lines.append(
+                f"Primary: {names[slug]}, the highest score ({score.score:g}), from "
+                f"{_evidence(score)}."
+            )
+        else:
+            ratio = settings_used.secondary_ratio if position == 1 else settings_used.third_ratio
+            lines.append(
+                f"Also: {names[slug]} ({score.score:g}, at least {ratio:.0%} of the primary's "
+                f"score), from {_evidence(score, 3)}."
+            )
+    if not decision.themes:
+        best = ranked[0] if ranked and ranked[0].score > 0 else None
+        lines.append(
+            f"No theme: the best match, {names[best.slug]}, scored {best.score:g}, under the "
+            f"minimum of {settings_used.min_score:g}."
+            if best
+            else "No theme: not one word of any theme's vocabulary appears in the post."
+        )
+    runners = [
+        score
+        for score in ranked
+        if score.slug not in decision.themes and score.score >= settings_used.min_score
+    ][:3]
+    if runners and decision.themes:
+        if len(decision.themes) >= settings_used.max_themes:
+            why = f"already {settings_used.max_themes} themes"
+        else:
+            ratio = (
+                settings_used.secondary_ratio
+                if len(decision.themes) == 1
+                else settings_used.third_ratio
+            )
+            why = f"under {ratio:.0%} of the primary's score"
+        lines.append(
+            "Not kept ("
+            + why
+            + "): "
+            + ", ".join(f"{names[score.slug]} ({score.score:g})" for score in runners)
+            + "."
+        )
+    if post.decided_by == "author":
+        lines.append(
+            f"The author's Themes line wins: {', '.join(post.themes)}. "
+            "The tagger's reasoning above is shown for comparison."
+        )
+    elif not post.themes:
+        lines.append("Add a `Themes:` line, or give the taxonomy file the words this post uses.")
+    return "\n".join(lines)
+
+
+@dataclass
+class ThemeCount:
+    slug: str
+    name: str
+    primary: int = 0
+    total: int = 0
+    tips: int = 0
+    laws: int = 0
+    stories: int = 0
+
+
+def theme_counts(
+    settings: dict, now: dt.datetime | None = None
+) -> tuple[list[ThemeCount], list[str], int]:
+    """Counts per theme over published posts; also the posts with no theme and how many
+    carry an explicit Themes line."""
+    themes, tagger = load_tagger(settings)
+    counts = {theme.slug: ThemeCount(theme.slug, theme.name) for theme in themes}
+    moment = now or dt.datetime.now(dt.UTC)
+    untagged: list[str] = []
+    explicit = 0
+    for path in find_sources(Path(settings["PATH"]), folders=("tips", "laws", "stories")):
+        post = read_post(settings, tagger, path)
+        date = aware_date(post.source.get("date"), settings["TIMEZONE"])
+        if post.source.status != "published" or (date and date > moment):
+            continue
+        explicit += post.decided_by == "author"
+        if not post.themes:
+            untagged.append(display_path(path))
+        for position, slug in enumerate(post.themes):
+            if slug not in counts:
+                continue
+            count = counts[slug]
+            count.total += 1
+            count.primary += position == 0
+            folder = post.source.folder
+            setattr(count, folder, getattr(count, folder) + 1)
+    return list(counts.values()), untagged, explicit
