@@ -122,7 +122,7 @@ def explain(settings: dict, path: Path) -> str:
                 f"{_evidence(score)}."
             )
         else:
-            ratio = settings_used.secondary_ratio if position == 1 else settings_used.third_ratio
+            ratio = tagger.ratios(decision.length)[0 if position == 1 else 1]
             lines.append(
                 f"Also: {names[slug]} ({score.score:g}, at least {ratio:.0%} of the primary's "
                 f"score), from {_evidence(score, 3)}."
@@ -144,11 +144,7 @@ def explain(settings: dict, path: Path) -> str:
         if len(decision.themes) >= settings_used.max_themes:
             why = f"already {settings_used.max_themes} themes"
         else:
-            ratio = (
-                settings_used.secondary_ratio
-                if len(decision.themes) == 1
-                else settings_used.third_ratio
-            )
+            ratio = tagger.ratios(decision.length)[0 if len(decision.themes) == 1 else 1]
             why = f"under {ratio:.0%} of the primary's score"
         lines.append(
             "Not kept ("

@@ -18,30 +18,55 @@ if it reaches `min_score`; others are kept while they reach `secondary_ratio`
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 import Stemmer
 
 from sage.taxonomy import TaxonomyError, Theme
 
 _TAG = re.compile(r"<[^>]*>")
-# Everything that is not a letter or a digit separates words ("don't" -> "don", "t"),
-# the same way in posts and in the vocabulary. str.translate + split is ~3x faster
-# than a regular expression here, and tagging runs on every post of every build.
-_SEPARATORS = str.maketrans(
-    {chr(code): " " for code in range(128) if not chr(code).isalnum()}
-    | dict.fromkeys("‘’“”«»–—―…•·¡¿", " ")
+# Only ASCII letters and digits make words; every other byte separates them
+# ("don't" -> "don", "t"; "&rsquo;" -> "rsquo"), the same way in posts and in the
+# vocabulary. A bytes.translate table is several times faster than a regular
+# expression, and tagging runs on every post of every build.
+_KEEP = b"abcdefghijklmnopqrstuvwxyz0123456789"
+_WORD_BYTES = bytes(code if code in _KEEP else 32 for code in range(256))
+
+
+# Words too common to anchor a phrase search, most frequent first (a phrase is looked
+# for only where its anchor, its rarest word, occurs).
+_COMMON = tuple(
+    "a an the to of in on at by for from with and or but not no it its this that these "
+    "those them they their you your we our us i me my he she his her him who what when "
+    "how why where there here be is are was were been am do does did done have has had "
+    "will would could should can may must just so as if than then too very up down out "
+    "off over into about after before again back all any each every some more most one "
+    "two three first last next other same own way thing things time times day days get "
+    "got make made take took come came go went say said tell told ask asked let keep "
+    "kept put find call calls called customer customers service people person team work "
+    "help good long end line hand still even ever never".split()
 )
 
 
+# A law's attribution at the end of its text ("… — a call-centre team leader") names
+# who said it, not what it is about.
+_ATTRIBUTION = re.compile(r"""([.!?'"”’])\s*[—–-]{1,2}\s*[^—–\n.!?]{1,80}\s*$""")
+
+
+def without_attribution(text: str) -> str:
+    """`text` minus a trailing "— who said it" of at most ten words."""
+    match = _ATTRIBUTION.search(text[-120:])
+    if match and len(match.group(0).split()) <= 11:
+        return text[: len(text) - len(match.group(0))] + match.group(1)
+    return text
+
+
 def words_of(text: str) -> list[str]:
-    """The lowercased words of plain text."""
-    return text.translate(_SEPARATORS).split()
+    """The words of lowercased plain text."""
+    return text.encode("utf-8", "replace").translate(_WORD_BYTES).decode("ascii").split()
 
 
 @dataclass(frozen=True)
@@ -51,6 +76,9 @@ class TaggerSettings:
     min_score: float = 2.0
     secondary_ratio: float = 0.55
     third_ratio: float = 0.7
+    short_words: int = 60
+    short_secondary_ratio: float = 0.8
+    short_third_ratio: float = 0.9
     title_weight: float = 2.0
     max_themes: int = 3
 
@@ -61,6 +89,11 @@ class TaggerSettings:
             min_score=settings.get("THEMES_MIN_SCORE", defaults.min_score),
             secondary_ratio=settings.get("THEMES_SECONDARY_RATIO", defaults.secondary_ratio),
             third_ratio=settings.get("THEMES_THIRD_RATIO", defaults.third_ratio),
+            short_words=settings.get("THEMES_SHORT_WORDS", defaults.short_words),
+            short_secondary_ratio=settings.get(
+                "THEMES_SHORT_SECONDARY_RATIO", defaults.short_secondary_ratio
+            ),
+            short_third_ratio=settings.get("THEMES_SHORT_THIRD_RATIO", defaults.short_third_ratio),
             title_weight=settings.get("THEMES_TITLE_WEIGHT", defaults.title_weight),
             max_themes=settings.get("THEMES_MAX", defaults.max_themes),
         )
@@ -90,14 +123,13 @@ class Decision:
     themes: list[str]
     scores: list[ThemeScore]  # taxonomy order
     reasons: dict[str, str]
+    length: int = 0  # words in the text
 
 
 def plain_words(text: str) -> str:
-    """Lowercased reader-visible text: tags dropped, entities decoded, quotes unified."""
+    """Lowercased reader-visible text: tags dropped (entities fall apart into words)."""
     if "<" in text:
         text = _TAG.sub(" ", text)
-    if "&" in text:
-        text = html.unescape(text)
     return text.lower()
 
 
@@ -113,14 +145,20 @@ class Tagger:
         self.settings = settings or TaggerSettings()
         self.slugs = [theme.slug for theme in themes]
         self._stemmer = Stemmer.Stemmer("english")
-        self._stems: dict[str, str] = {}
+        self._stems: dict[str, str] = {}  # word -> stem (a cache)
+        self._learned: set[str] = set()  # words of posts already looked up
         self._hits: dict[str, tuple[int, ...]] = {}  # word -> the entries it matches alone
+        self._matching: set[str] = set()  # words seen that match an entry alone
+        self._anchor_words: set[str] = set()  # words seen whose stem anchors a phrase
         # Every vocabulary entry, by id: (theme index, weight, label).
         self._entries: list[tuple[int, float, str]] = []
         self._by_stem: dict[str, list[int]] = {}  # stem -> entry ids
         self._by_word: dict[str, list[int]] = {}  # exact word ("=word") -> entry ids
-        # first two stems -> [(the stems after them, entry id)]
-        self._phrases: dict[tuple[str, str], list[tuple[tuple[str, ...], int]]] = {}
+        # a phrase's anchor (its rarest stem) -> {(-1 or +1, the stem beside the anchor):
+        # [(the anchor's offset in the phrase, all its stems, entry id)]}
+        self._phrases: dict[str, dict[tuple[int, str], list[tuple[int, tuple[str, ...], int]]]] = {}
+        # stem -> rank, higher is rarer; words outside the list rank above all of them
+        self._common = {self._stem(word): rank for rank, word in reversed(list(enumerate(_COMMON)))}
         for index, theme in enumerate(themes):
             self._compile(index, theme, source)
 
@@ -181,66 +219,126 @@ class Tagger:
         entry = len(self._entries)
         self._entries.append((index, weight, label))
         if len(key) > 1:
-            self._phrases.setdefault(key[:2], []).append((key[2:], entry))
+            offset = max(
+                range(len(key)),
+                key=lambda i: (
+                    key[i] not in self._common,
+                    self._common.get(key[i], 0),
+                    len(key[i]),
+                ),
+            )
+            side = -1 if offset > 0 else 1
+            neighbours = self._phrases.setdefault(key[offset], {})
+            neighbours.setdefault((side, key[offset + side]), []).append((offset, key, entry))
         elif key[0].startswith("="):
             self._by_word.setdefault(key[0][1:], []).append(entry)
         else:
             self._by_stem.setdefault(key[0], []).append(entry)
 
-    def _hits_for(self, word: str) -> tuple[int, ...]:
-        """The entries one word matches on its own (by stem or exactly); cached."""
-        entries = tuple(self._by_stem.get(self._stem(word), ())) + tuple(
-            self._by_word.get(word, ())
-        )
-        self._hits[word] = entries
-        return entries
+    def _learn(self, words) -> None:
+        """Stem new words once and remember what each matches on its own."""
+        for word in sorted(words):
+            stem = self._stem(word)
+            entries = tuple(self._by_stem.get(stem, ())) + tuple(self._by_word.get(word, ()))
+            if entries:
+                self._hits[word] = entries
+                self._matching.add(word)
+            if stem in self._phrases:
+                self._anchor_words.add(word)
+        self._learned.update(words)
 
-    def _count(self, text: str) -> dict[int, int]:
-        """How often each vocabulary entry occurs in `text`: {entry id: count}."""
-        words = words_of(plain_words(text))
+    def _count(self, text: str) -> tuple[dict[int, int], int]:
+        """How often each vocabulary entry occurs in `text` ({entry id: count}), and
+        how many words the text has."""
+        words = words_of(without_attribution(plain_words(text)))
         found: dict[int, int] = {}
         if not words:
-            return found
+            return found, 0
+        counts = Counter(words)
+        unseen = counts.keys() - self._learned
+        if unseen:
+            self._learn(unseen)
         hits = self._hits
-        for word, count in Counter(words).items():
-            entries = hits.get(word)
-            if entries is None:
-                entries = self._hits_for(word)
-            for entry in entries:
+        for word in sorted(counts.keys() & self._matching):
+            count = counts[word]
+            for entry in hits[word]:
                 found[entry] = found.get(entry, 0) + count
-        stems, phrases = self._stems, self._phrases
-        sequence = [stems[word] for word in words]
-        pairs = pairwise(sequence)
-        for position in [i for i, pair in enumerate(pairs) if pair in phrases]:
-            for rest, entry in phrases[sequence[position], sequence[position + 1]]:
-                end = position + 2 + len(rest)
-                if not rest or tuple(sequence[position + 2 : end]) == rest:
-                    found[entry] = found.get(entry, 0) + 1
-        return found
+        anchors = counts.keys() & self._anchor_words
+        if anchors:
+            stems, phrases, size = self._stems, self._phrases, len(words)
+            for position in [i for i, word in enumerate(words) if word in anchors]:
+                neighbours = phrases[stems[words[position]]]
+                for side in (-1, 1):
+                    beside = position + side
+                    if not 0 <= beside < size:
+                        continue
+                    candidates = neighbours.get((side, stems[words[beside]]))
+                    if not candidates:
+                        continue
+                    for offset, key, entry in candidates:
+                        start, end = position - offset, position - offset + len(key)
+                        if (
+                            start >= 0
+                            and end <= size
+                            and key == tuple(stems[word] for word in words[start:end])
+                        ):
+                            found[entry] = found.get(entry, 0) + 1
+        return found, len(words)
 
     def _points(self, count: int, weight: float, in_title: bool) -> float:
+        """A match's points: title matches count `title_weight` times each; repeats in
+        the text grow slowly (1 + ln count), so one word cannot carry a long post."""
         if in_title:
             return weight * self.settings.title_weight * count
-        return weight * (1 + math.log(count))
+        return weight * (1 + math.log(count)) if count > 1 else weight
 
-    def _scores(self, title: str, text: str) -> list[float]:
+    def _scores(self, title: str, text: str) -> tuple[list[float], int]:
+        """Every theme's score in taxonomy order, and the text's length in words."""
         scores = [0.0] * len(self.slugs)
-        entries = self._entries
-        log = math.log
-        for entry, count in self._count(text).items():
-            index, weight, _ = entries[entry]
-            scores[index] += weight * (1 + log(count)) if count > 1 else weight
-        title_weight = self.settings.title_weight
-        for entry, count in self._count(title).items():
-            index, weight, _ = entries[entry]
-            scores[index] += weight * title_weight * count
-        return [max(0.0, round(score, 2)) for score in scores]
+        entries, points = self._entries, self._points
+        body, length = self._count(text)
+        for in_title, counts in ((False, body), (True, self._count(title)[0])):
+            for entry, count in counts.items():
+                index, weight, _ = entries[entry]
+                scores[index] += points(count, weight, in_title)
+        return [max(0.0, round(score, 2)) for score in scores], length
 
-    def score(self, title: str, text: str) -> list[ThemeScore]:
-        """Every theme's score with its evidence (for explaining), in taxonomy order."""
-        results = [ThemeScore(slug) for slug in self.slugs]
+    def ratios(self, length: int) -> tuple[float, float]:
+        """The share of the primary's score a second and a third theme need. Short texts
+        (a one-line law) need more: a single word should not add a theme."""
+        settings = self.settings
+        if length < settings.short_words:
+            return settings.short_secondary_ratio, settings.short_third_ratio
+        return settings.secondary_ratio, settings.third_ratio
+
+    def _keep(self, scores: list[float], length: int) -> list[int]:
+        """The indices of the kept themes, primary first."""
+        settings = self.settings
+        order = sorted(range(len(scores)), key=lambda i: -scores[i])  # ties: taxonomy order
+        if not order or scores[order[0]] < settings.min_score:
+            return []
+        top, (second, third) = scores[order[0]], self.ratios(length)
+        kept = [order[0]]
+        for index in order[1 : settings.max_themes]:
+            ratio = second if len(kept) == 1 else third
+            if scores[index] < top * ratio or scores[index] < settings.min_score:
+                break
+            kept.append(index)
+        return kept
+
+    def tag(self, title: str, text: str) -> list[str]:
+        """The kept theme slugs, primary first (possibly none). The fast path."""
+        scores, length = self._scores(title, text)
+        return [self.slugs[index] for index in self._keep(scores, length)]
+
+    def decide(self, title: str, text: str) -> Decision:
+        """The kept themes, every theme's score with the words that produced it, and a
+        reason for keeping or dropping each theme (for `invoke themes --explain`)."""
+        totals, length = self._scores(title, text)
+        kept = self._keep(totals, length)
+        results = [ThemeScore(slug, total) for slug, total in zip(self.slugs, totals, strict=True)]
         evidence: dict[int, Evidence] = {}
-        for in_title, counts in ((False, self._count(text)), (True, self._count(title))):
+        for in_title, counts in ((False, self._count(text)[0]), (True, self._count(title)[0])):
             for entry, count in counts.items():
                 index, weight, label = self._entries[entry]
                 item = evidence.get(entry)
@@ -252,54 +350,37 @@ class Tagger:
                 else:
                     item.body += count
                 item.points += self._points(count, weight, in_title)
-        for theme, total in zip(results, self._scores(title, text), strict=True):
-            theme.score = total
+        for theme in results:
             theme.evidence.sort(key=lambda item: (-abs(item.points), item.term))
-        return results
+        return Decision(
+            [self.slugs[index] for index in kept],
+            results,
+            self._reasons(totals, kept, length),
+            length,
+        )
 
-    def _choose(self, scores: list[float]) -> tuple[list[str], dict[str, str]]:
-        """Keep the primary theme and the close seconds, with a reason for every theme."""
+    def _reasons(self, scores: list[float], kept: list[int], length: int) -> dict[str, str]:
         settings = self.settings
-        order = sorted(range(len(scores)), key=lambda i: -scores[i])  # ties: taxonomy order
-        kept: list[str] = []
         reasons: dict[str, str] = {}
-        top = scores[order[0]] if order else 0.0
-        for position, index in enumerate(order):
-            slug, score = self.slugs[index], scores[index]
+        top = scores[kept[0]] if kept else max(scores, default=0.0)
+        second, third = self.ratios(length)
+        for index, score in enumerate(scores):
+            slug = self.slugs[index]
             if score <= 0:
                 reasons[slug] = "no matching words"
-            elif position == 0:
-                if score >= settings.min_score:
-                    kept.append(slug)
-                    reasons[slug] = "the highest score"
-                else:
-                    reasons[slug] = (
-                        f"the highest score, but under the minimum {settings.min_score:g}: "
-                        "too little evidence for any theme"
-                    )
+            elif index in kept:
+                position = kept.index(index)
+                ratio = second if position == 1 else third
+                reasons[slug] = (
+                    "the highest score"
+                    if position == 0
+                    else f"kept: {score:g} is at least {ratio:.0%} of the primary's {top:g}"
+                )
             elif not kept:
-                reasons[slug] = "no primary theme was kept"
+                reasons[slug] = f"under the minimum score of {settings.min_score:g}"
             elif len(kept) >= settings.max_themes:
                 reasons[slug] = f"already {settings.max_themes} themes"
             else:
-                ratio = settings.secondary_ratio if len(kept) == 1 else settings.third_ratio
-                verdict = (
-                    "kept" if score >= top * ratio and score >= settings.min_score else "dropped"
-                )
-                if verdict == "kept":
-                    kept.append(slug)
-                relation = "at least" if verdict == "kept" else "under"
-                reasons[slug] = (
-                    f"{verdict}: {score:g} is {relation} {ratio:.0%} of the primary's {top:g}"
-                )
-        return kept, reasons
-
-    def decide(self, title: str, text: str) -> Decision:
-        """The kept themes, every theme's score with its evidence, and the reasons."""
-        scores = self.score(title, text)
-        kept, reasons = self._choose([theme.score for theme in scores])
-        return Decision(kept, scores, reasons)
-
-    def tag(self, title: str, text: str) -> list[str]:
-        """The kept theme slugs, primary first (possibly none). The fast path."""
-        return self._choose(self._scores(title, text))[0]
+                ratio = second if len(kept) == 1 else third
+                reasons[slug] = f"dropped: {score:g} is under {ratio:.0%} of the primary's {top:g}"
+        return reasons
