@@ -13,6 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_SITE = ROOT / "tests" / "fixtures" / "site"
+# Fixture sites use the real taxonomy, vocabulary included: the tagger is under test too.
+TAXONOMY = ROOT / "content" / "themes.toml"
 # The fixture site's "now" for the home page picks; dates in it are fixed.
 FIXTURE_WEEK = "2026-W47"
 SITEURL = "https://sage.example.org"
@@ -30,6 +32,8 @@ def copy_project(target: Path, content: Path = FIXTURE_SITE) -> Path:
         if (ROOT / name).exists():
             (target / name).symlink_to(ROOT / name, target_is_directory=True)
     shutil.copytree(content, target / "content")
+    if not (target / "content" / "themes.toml").exists():
+        shutil.copy(TAXONOMY, target / "content" / "themes.toml")
     return target
 
 
@@ -59,6 +63,8 @@ def build_site(content: Path, output: Path, settings_file: str = "pelicanconf.py
     from sage.site import build
 
     overrides.setdefault("SAGE_CURRENT_WEEK", FIXTURE_WEEK)
+    if not (Path(content) / "themes.toml").exists():
+        overrides.setdefault("THEMES_FILE", str(TAXONOMY))
     return build(ROOT / settings_file, PATH=str(content), OUTPUT_PATH=str(output), **overrides)
 
 

@@ -23,6 +23,7 @@ def test_index_json_lists_published_items_newest_first(built_site):
         "/laws/the-callback-corollary/",
         "/stories/alert1-friends/",
         "/laws/the-law-of-the-other-line/",
+        "/laws/the-law-of-the-chatbot-loop/",
     ]
     first = items[0]
     assert first == {

@@ -1,0 +1,257 @@
+"""The theme tagger: scoring, explanation, hostile inputs, the taxonomy's vocabulary."""
+
+import json
+import math
+import time
+from pathlib import Path
+
+import pytest
+
+from sage.post_themes import explain, load_tagger
+from sage.site import read_settings
+from sage.tagger import Tagger, TaggerSettings, without_attribution, words_of
+from sage.taxonomy import TaxonomyError, Theme, load_taxonomy
+from tests.conftest import FIXTURE_SITE, ROOT
+
+SETTINGS = read_settings(ROOT / "pelicanconf.py")
+
+
+def small_taxonomy(**vocabularies) -> list[Theme]:
+    return [
+        Theme(slug, slug.title(), f"About {slug}.", vocab) for slug, vocab in vocabularies.items()
+    ]
+
+
+@pytest.fixture(scope="module")
+def tagger() -> Tagger:
+    return load_tagger(SETTINGS)[1]
+
+
+def test_stems_match_word_forms_and_exact_words_do_not():
+    themes = small_taxonomy(
+        empathy={"terms": {"apology": 2}},
+        patience={"terms": {"=patiently": 3}},
+    )
+    tagger = Tagger(themes)
+    scores, _ = tagger._scores("", "An apology, two apologies, and one apologized.")
+    assert scores == [round(2 * (1 + math.log(3)), 2), 0.0]  # three forms of one stem
+    assert tagger.tag("", "She waited patiently.") == ["patience"]
+    assert tagger.tag("", "Three patients waited.") == []
+
+
+def test_phrases_match_through_stems_and_title_counts_double():
+    themes = small_taxonomy(
+        recovery={"phrases": {"ask for a manager": 3}},
+        leadership={"terms": {"manager": 1}},
+    )
+    tagger = Tagger(themes, TaggerSettings(min_score=1))
+    decision = tagger.decide("", "He asked for a manager twice.")
+    assert decision.themes[0] == "recovery"
+    recovery = decision.scores[0]
+    assert recovery.score == 3 and recovery.evidence[0].term == "ask for a manager"
+    titled = tagger.decide("Asked for a manager", "")
+    assert titled.scores[0].score == 3 * TaggerSettings().title_weight
+
+
+def test_secondary_themes_need_a_share_of_the_primary():
+    themes = small_taxonomy(
+        a={"terms": {"alpha": 3}}, b={"terms": {"beta": 2}}, c={"terms": {"gamma": 1}}
+    )
+    words = " filler" * 70
+    tagger = Tagger(themes, TaggerSettings(min_score=1, secondary_ratio=0.5, third_ratio=0.6))
+    assert tagger.tag("", "alpha beta gamma" + words) == ["a", "b"]  # gamma: 1 < 60% of 3
+    assert tagger.tag("", "alpha alpha beta beta gamma gamma" + words)[:2] == ["a", "b"]
+    # A one-line law needs more: a single word must not add a second theme.
+    assert tagger.tag("", "alpha beta") == ["a"]
+
+
+def test_negative_cues_subtract():
+    themes = small_taxonomy(
+        experience={"terms": {"experience": 2}, "negative": {"years of experience": 2}}
+    )
+    tagger = Tagger(themes)
+    assert tagger.tag("", "A memorable experience for every guest.") == ["experience"]
+    assert tagger.tag("", "An agent with ten years of experience.") == []
+
+
+def test_ties_are_broken_by_taxonomy_order_and_results_are_stable(tagger):
+    themes = small_taxonomy(first={"terms": {"apple": 2}}, second={"terms": {"pear": 2}})
+    tied = Tagger(themes, TaggerSettings(secondary_ratio=1.01, short_secondary_ratio=1.01))
+    assert tied.tag("", "apple pear") == ["first"]
+    text = (FIXTURE_SITE / "tips/2026-w47-promise-the-callback.md").read_text()
+    assert len({tuple(tagger.tag("Promise", text)) for _ in range(5)}) == 1
+
+
+def test_real_posts_get_sensible_themes(tagger):
+    assert (
+        tagger.tag(
+            "The customer who shouted",
+            "He was furious about the double charge and asked for a manager. She let him finish, "
+            "apologised for the mistake, refunded it on the spot and made it right.",
+        )[0]
+        == "recovery"
+    )
+    assert (
+        tagger.tag(
+            "When the chatbot loops",
+            "The bot kept sending her back to the same help article. Give every chatbot an exit to a "
+            "human agent and test your phone menu and website yourself.",
+        )[0]
+        == "technology"
+    )
+    assert tagger.tag("The Law of the Other Line", "The queue you leave always moves faster.") == [
+        "patience"
+    ]
+
+
+def test_attribution_at_the_end_of_a_law_is_ignored():
+    assert (
+        without_attribution("Nobody reads the sign. — a call-centre team leader")
+        == "Nobody reads the sign."
+    )
+    assert without_attribution("It works — mostly.") == "It works — mostly."
+
+
+@pytest.mark.parametrize(
+    "title, text",
+    [
+        ("", ""),
+        ("!!!", "?!… — ;;; ... ((( ))) *** ###"),
+        ("<b>bold</b>", "<div><p><br><img src=x onerror=alert(1)></p></div>" * 100),
+        ("Kundenservice", "Der Kunde wartet seit Tagen auf eine Antwort und niemand ruft zurück."),
+        ("客户服务", "顾客一直在等待回复。"),
+    ],
+)
+def test_hostile_inputs_never_crash_and_get_no_theme(tagger, title, text):
+    assert tagger.tag(title, text) == []
+    decision = tagger.decide(title, text)
+    assert decision.themes == [] and len(decision.scores) == 11
+
+
+def test_a_one_megabyte_post_is_tagged(tagger):
+    paragraph = (
+        "The caller was furious about the refund, so the agent apologised, listened and fixed it. "
+    ) * 12
+    text = (paragraph + "\n\n") * (1_000_000 // len(paragraph))
+    assert len(text) > 1_000_000
+    started = time.perf_counter()
+    themes = tagger.tag("A long post", text)
+    assert themes[0] == "recovery" and len(themes) <= 3
+    assert time.perf_counter() - started < 30  # sanity bound only; speed lives in benchmarks/
+
+
+def test_words_are_split_on_everything_but_ascii_letters_and_digits():
+    assert words_of("don't re-open the 24h ticket—ever") == [
+        "don",
+        "t",
+        "re",
+        "open",
+        "the",
+        "24h",
+        "ticket",
+        "ever",
+    ]
+
+
+@pytest.mark.parametrize(
+    "table, message",
+    [
+        ({"terms": {"apology": "lots"}}, '[empathy.terms] "apology": the weight must be a number'),
+        ({"phrases": {"vent": 2}}, '[empathy.phrases] "vent": a phrase has two or more words'),
+        (
+            {"terms": {"apology": 2, "apologies": 1}},
+            '[empathy] "apologies" and "apology" match the same words',
+        ),
+        ({"terms": {"...": 2}}, '[empathy.terms] "...": no words to match'),
+        ({"synonyms": {"x": 1}}, "[empathy]: unknown key 'synonyms'"),
+        ({"terms": ["apology"]}, "[empathy.terms] must be a table"),
+    ],
+)
+def test_a_malformed_vocabulary_names_the_file_and_the_entry(table, message):
+    with pytest.raises(TaxonomyError) as error:
+        Tagger([Theme("empathy", "Empathy", "Feelings.", table)], source="content/themes.toml")
+    assert str(error.value).startswith("content/themes.toml: ")
+    assert message in str(error.value)
+
+
+def test_the_shipped_taxonomy_loads_with_every_theme():
+    themes = load_taxonomy(ROOT / "content" / "themes.toml")
+    assert [theme.slug for theme in themes] == [
+        "expectations",
+        "empathy",
+        "recovery",
+        "patience",
+        "ownership",
+        "teamwork",
+        "communication",
+        "leadership",
+        "technology",
+        "loyalty",
+        "experience",
+    ]
+    assert all(len(theme.vocabulary.get("terms", {})) >= 50 for theme in themes)
+
+
+def test_explain_reads_like_an_editors_reasoning(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    path = ROOT / "content/tips/2026-w47-make-automated-messages-sound-human.md"
+    text = explain(SETTINGS, path)
+    lines = text.splitlines()
+    assert (
+        lines[0]
+        == "content/tips/2026-w47-make-automated-messages-sound-human.md: Make automated messages sound human"
+    )
+    assert lines[2].split() == [
+        "theme",
+        "score",
+        "words",
+        "and",
+        "phrases",
+        "that",
+        "produced",
+        "it",
+    ]
+    assert any(
+        line.startswith("technology ") and '"automated message" (title' in line for line in lines
+    )
+    assert "Primary: Technology, the highest score" in text
+    assert "Not kept (under" in text
+
+
+def test_explain_says_when_the_author_decided(tmp_path):
+    post = tmp_path / "tips" / "x.md"
+    post.parent.mkdir()
+    post.write_text("Title: A quiet week\nDate: 2026-11-16\nThemes: loyalty\n\nNothing to see.\n")
+    (tmp_path / "themes.toml").write_text((ROOT / "content/themes.toml").read_text())
+    settings = read_settings(ROOT / "pelicanconf.py", PATH=str(tmp_path))
+    text = explain(settings, post)
+    assert "No theme: not one word of any theme's vocabulary appears in the post." in text
+    assert "The author's Themes line wins: loyalty." in text
+
+
+def test_index_json_has_tagger_themes_and_author_themes_win(built_site):
+    items = {
+        item["title"]: item for item in json.loads((built_site / "index.json").read_text())["items"]
+    }
+    assert items["The Law of the Chatbot Loop"]["themes"] == ["technology"]
+    # The fixture's refund story is about recovery, but its author wrote "Themes: ownership, recovery".
+    assert items["The refund that took nine calls"]["themes"] == ["ownership", "recovery"]
+    feed = json.loads((built_site / "feeds/themes/technology.json").read_text())
+    assert "The Law of the Chatbot Loop" in [item["title"] for item in feed["items"]]
+    assert (
+        "The Law of the Chatbot Loop" in (built_site / "themes/technology/index.html").read_text()
+    )
+
+
+def test_dev_set_quality():
+    """The bar from the issue, on the development sets written for it (tests/data)."""
+    from sage.tagger_eval import evaluate, load_labelled
+
+    items = []
+    for name in ("theme_devset.jsonl", "theme_devset2.jsonl"):
+        items += load_labelled(Path(__file__).parent / "data" / name)
+    assert len(items) >= 80
+    report = evaluate(load_tagger(SETTINGS)[1], items)
+    print(report.summary())
+    assert report.p_at_1 >= 0.85, report.summary()
+    assert report.f1 >= 0.75, report.summary()
