@@ -82,6 +82,7 @@ def _issues_of(settings: dict) -> Path:
 
 def preview(root: Path, week: str | None, say: Say) -> dict[str, Path]:
     """Build, then write the week's issue to outbox/ as .html, .txt and .eml."""
+    week = _week(week, "UTC") if week else None  # a typo stops before the build
     with tempfile.TemporaryDirectory(prefix="newsletter-preview-") as scratch:
         folder, settings = _build(root, Path(scratch))
         try:
@@ -101,7 +102,8 @@ def _status_note(issue: Issue) -> str:
     if issue.status == "draft":
         return f"The tip is a draft ({issue.source}): it cannot be sent until published."
     if issue.status == "queued":
-        return f"The tip is queued until {issue.date}: schedule it with --at."
+        date = dt.datetime.fromisoformat(issue.date)
+        return f"The tip is queued until {date:%-d %B %Y %H:%M %Z}: schedule it with --at."
     return "The tip is published."
 
 
@@ -164,6 +166,8 @@ def _issue(root: Path, options: SendOptions) -> tuple[Issue, Path | None]:
 
 
 def _send(root: Path, options: SendOptions, say: Say, ask: Ask, environ) -> None:
+    if options.week:
+        _week(options.week, "UTC")  # a typo stops before the build
     request = _request(options)
     try:
         credentials: MailchimpSettings | None = mailchimp_settings(environ)

@@ -24,6 +24,7 @@ UNDERLINES = {"h1": "=", "h2": "-"}
 # Mailchimp merge tags that only make sense in HTML, and their plain-text twins.
 TEXT_MERGE_TAGS = {"*|HTML:LIST_ADDRESS_HTML|*": "*|LIST:ADDRESS|*"}
 _SPACES = re.compile(r"\s+")
+_BREAK = "\u2028"  # a <br>: a line break that source whitespace cannot fake
 
 
 def html_to_text(html: str, width: int = WIDTH) -> str:
@@ -79,7 +80,7 @@ class _TextWriter(HTMLParser):
         elif tag == "hr":
             self.blocks.append(self.prefix() + "-" * min(self.width, 20))
         elif tag == "br":
-            self.inline.append("\n")
+            self.inline.append(_BREAK)
         elif tag == "img" and attributes.get("alt"):
             self.inline.append(attributes["alt"])
         elif tag == "a":
@@ -132,11 +133,11 @@ class _TextWriter(HTMLParser):
         for html_tag, text_tag in TEXT_MERGE_TAGS.items():
             raw = raw.replace(html_tag, text_tag)
         if self.pre:
-            text = raw.strip("\n")
+            text = raw.replace(_BREAK, "\n").strip("\n")
             if text:
                 self.blocks.append("\n".join("    " + line for line in text.splitlines()))
             return
-        lines = [_SPACES.sub(" ", line).strip() for line in raw.split("\n")]
+        lines = [_SPACES.sub(" ", line).strip() for line in raw.split(_BREAK)]
         lines = [line for line in lines if line]
         if not lines:
             return
