@@ -216,12 +216,13 @@ def _finished(plan: Plan) -> str:
     return f"{plan.issue.campaign_title} was already {campaign.status}{when}: nothing changed."
 
 
-def describe(plan: Plan, folder: Path) -> list[str]:
+def describe(plan: Plan, folder: Path | None) -> list[str]:
     """The plan in a few lines, for the editor to read before confirming."""
     issue, request = plan.issue, plan.request
     lines = [
         f"Week {issue.week}: {issue.subject!r} ({issue.status} tip)",
-        f"  email     {folder / issue.week}/ (HTML {issue.html_bytes / 1024:.1f} KB, plain text)",
+        f"  email     {f'{folder / issue.week}/' if folder else 'built for this run'} "
+        f"(HTML {issue.html_bytes / 1024:.1f} KB, plain text)",
     ]
     targeting = (
         "subscribers with interest " + ", ".join(issue.audience["interest_ids"])

@@ -224,7 +224,8 @@ def _step(name: str, issue: Issue, action: Callable):
 def _explain(name: str, issue: Issue, failure: CallFailed) -> str:
     """One line: the step, what Mailchimp said, whether anything went out, what to do."""
     tries = f" after {failure.attempts} attempts" if failure.attempts > 1 else ""
-    happened = f"Stopped while {STEPS[name]}{tries}: {failure}."
+    said = str(failure) if str(failure).endswith((".", "]")) else f"{failure}."
+    happened = f"Stopped while {STEPS[name]}{tries}: {said}"
     if name in ("send", "schedule") and failure.maybe_done:
         outcome = " It may or may not have gone through."
     else:

@@ -166,7 +166,7 @@ class FakeMailchimp:
             "MAILCHIMP_LIST_ID": next(iter(self.lists)),
             "MAILCHIMP_API_ROOT": self.root,
             "MAILCHIMP_RETRY_DELAY": "0.001",
-            "MAILCHIMP_TIMEOUT": "0.5",
+            "MAILCHIMP_TIMEOUT": "5",
             **extra,
         }
 
