@@ -142,7 +142,9 @@ def plan_send(issue: Issue, request: SendRequest, backend: MailchimpBackend) -> 
 
 
 def _since(issue: Issue) -> dt.datetime:
-    return week_start(issue.week, issue.timezone) - LOOKBACK
+    """How far back to look for the week's campaign: it was made within a year before
+    its week, or before now for a week ahead (scheduled early)."""
+    return min(week_start(issue.week, issue.timezone), dt.datetime.now(dt.UTC)) - LOOKBACK
 
 
 def _needs_update(campaign: Campaign, body: dict) -> bool:

@@ -405,6 +405,10 @@ def test_schedule_is_rounded_up_to_the_quarter_hour(published_project, fake):
     assert queued.returncode == 0, queued.stderr
     assert "for 2099-01-05 14:00 UTC." in queued.stdout
     assert the_campaign(fake, "2099-W02")["send_time"] == "2099-01-05T14:00:00+00:00"
+    again = cli(published_project, fake, "--week", "2099-W02", "--at", "2099-01-05T09:00:00-05:00")
+    assert again.returncode == 0
+    assert "tip-2099-W02 is already scheduled" in again.stdout
+    assert fake.calls().count(CREATE) == 2
 
 
 def test_test_emails_need_no_confirmation_and_the_send_reuses_the_campaign(published_project, fake):
