@@ -39,6 +39,9 @@ class _TextWriter(HTMLParser):
     def __init__(self, width: int):
         super().__init__(convert_charrefs=True)
         self.width = width
+        self.wrapper = textwrap.TextWrapper(
+            width=width, break_long_words=False, break_on_hyphens=False
+        )
         self.blocks: list[str] = []
         self.inline: list[str] = []
         self.links: list[str] = []
@@ -128,8 +131,12 @@ class _TextWriter(HTMLParser):
         return "> " * self.quote + "  " * max(0, len(self.lists) - 1)
 
     def flush(self):
+        if not self.inline:
+            return
         raw = "".join(self.inline)
         self.inline = []
+        if raw.isspace():
+            return
         for html_tag, text_tag in TEXT_MERGE_TAGS.items():
             raw = raw.replace(html_tag, text_tag)
         if self.pre:
@@ -148,18 +155,14 @@ class _TextWriter(HTMLParser):
             self.blocks.append(f"{text}\n{UNDERLINES[self.heading] * len(text)}")
             return
         out = []
+        hanging = prefix + " " * len(bullet)
         for number, line in enumerate(lines):
-            first = prefix + (bullet if number == 0 else " " * len(bullet))
-            out.append(
-                textwrap.fill(
-                    line,
-                    width=self.width,
-                    initial_indent=first,
-                    subsequent_indent=prefix + " " * len(bullet),
-                    break_long_words=False,
-                    break_on_hyphens=False,
-                )
-            )
+            first = prefix + bullet if number == 0 else hanging
+            if len(first) + len(line) <= self.width:
+                out.append(first + line)
+                continue
+            self.wrapper.initial_indent, self.wrapper.subsequent_indent = first, hanging
+            out.append(self.wrapper.fill(line))
         self.blocks.append("\n".join(out))
 
     def result(self) -> str:
