@@ -120,6 +120,6 @@ THEMES_INDEX_SAVE_AS = "themes/index.html"
 NEWSLETTER_SUBJECT = "Tip of the week: {title}"
 NEWSLETTER_REPLY_TO = "editor@servicesage.example.org"
 # Theme targeting: None sends every issue to the whole list. To target, give the
-# Mailchimp interest category and its interest ids (`invoke newsletter.send` docs):
+# Mailchimp interest category and its interest ids (README, "Theme targeting"):
 # {"category_id": "…", "every_tip": "…", "themes": {"expectations": "…", …}}
 NEWSLETTER_INTERESTS = None
