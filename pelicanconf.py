@@ -36,7 +36,7 @@ FILENAME_METADATA = ""
 WITH_FUTURE_DATES = False
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["sitemap", "sage_content", "sage_themes", "sage_outputs"]
+PLUGINS = ["sitemap", "sage_content", "sage_themes", "sage_outputs", "sage_newsletter"]
 
 MARKDOWN = {
     "extension_configs": {
@@ -114,3 +114,12 @@ THEMES_URL = "themes/{slug}/"
 THEMES_SAVE_AS = "themes/{slug}/index.html"
 THEMES_INDEX_URL = "themes/"
 THEMES_INDEX_SAVE_AS = "themes/index.html"
+
+# The weekly email (plugins/sage_newsletter renders it; newsletter/ delivers it).
+# The README's Newsletter section lists every NEWSLETTER_ setting and its default.
+NEWSLETTER_SUBJECT = "Tip of the week: {title}"
+NEWSLETTER_REPLY_TO = "editor@servicesage.example.org"
+# Theme targeting: None sends every issue to the whole list. To target, give the
+# Mailchimp interest category and its interest ids (README, "Theme targeting"):
+# {"category_id": "…", "every_tip": "…", "themes": {"expectations": "…", …}}
+NEWSLETTER_INTERESTS = None

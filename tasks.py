@@ -7,7 +7,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from invoke import Exit, task
+from invoke import Collection, Exit, Task, task
 
 ROOT = Path(__file__).resolve().parent
 DEV_SETTINGS = str(ROOT / "pelicanconf.py")
@@ -196,3 +196,57 @@ def test(c, args=""):
     result = c.run(f"{sys.executable} -m pytest {args}", warn=True, pty=False)
     if result.exited:
         raise Exit(code=result.exited)
+
+
+@task(name="preview", help={"week": "ISO week, e.g. 2026-W47 (default: this week in TIMEZONE)"})
+def newsletter_preview(c, week=""):
+    """Render the week's email to outbox/ as .html, .txt and .eml; needs no credentials.
+
+    Builds with publish settings in a scratch folder, so links are absolute as sent.
+
+    Example: invoke newsletter.preview --week 2026-W47
+    """
+    from newsletter.commands import CommandError, preview
+
+    try:
+        preview(ROOT, week or None, say=print)
+    except CommandError as error:
+        raise Exit(str(error), code=1) from None
+
+
+@task(
+    name="send",
+    help={
+        "week": "ISO week, e.g. 2026-W47 (default: this week in TIMEZONE)",
+        "test": "send test emails to these addresses (comma-separated) instead",
+        "at": "schedule for this time, e.g. 2026-11-23T09:00:00+00:00 (rounded up to :15)",
+        "dry-run": "print the plan; change nothing, in Mailchimp or on disk",
+        "yes": "do not ask to type the week to confirm",
+        "no-build": "use the issues of the last publish build",
+    },
+)
+def newsletter_send(c, week="", test="", at="", dry_run=False, yes=False, no_build=False):  # noqa: PLR0917
+    """Send the week's email through Mailchimp: test emails, schedule, or send now.
+
+    Builds with publish settings, then finds the campaign tip-YYYY-Www (creates it,
+    or updates it if unsent), sets its content and checks it. Running it again never
+    sends twice. Needs MAILCHIMP_API_KEY and MAILCHIMP_LIST_ID in the environment.
+
+    Example: invoke newsletter.send --test me@example.org
+    """
+    from newsletter.commands import CommandError, SendOptions, send
+
+    options = SendOptions(week or None, test, at, dry_run, yes, no_build)
+    try:
+        send(ROOT, options, say=print, ask=input)
+    except CommandError as error:
+        raise Exit(str(error), code=1) from None
+
+
+# invoke collects this module's tasks; the newsletter ones go under `newsletter.`.
+# Keep this block last, so tasks defined above are all collected.
+NEWSLETTER_TASKS = [newsletter_preview, newsletter_send]
+ns = Collection(
+    *[t for t in list(globals().values()) if isinstance(t, Task) and t not in NEWSLETTER_TASKS]
+)
+ns.add_collection(Collection("newsletter", *NEWSLETTER_TASKS))

@@ -63,7 +63,9 @@ def write_explicit_themes(settings: dict, posts: list) -> None:
         themes = tagger.tag(title, html)
         text = path.read_text(encoding="utf-8")
         if themes:
-            text = re.sub(r"^(Date: .*)$", rf"\1\nThemes: {', '.join(themes)}", text, count=1, flags=re.M)
+            text = re.sub(
+                r"^(Date: .*)$", rf"\1\nThemes: {', '.join(themes)}", text, count=1, flags=re.M
+            )
         path.write_text(text, encoding="utf-8")
 
 
@@ -71,7 +73,10 @@ def build_seconds(content: Path, work: Path) -> float:
     output = Path(tempfile.mkdtemp(dir=work))
     result = subprocess.run(
         [sys.executable, "-c", BUILD, str(ROOT / "pelicanconf.py"), str(content), str(output)],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return float(result.stdout.strip().splitlines()[-1])
 
@@ -89,9 +94,13 @@ def main() -> None:
         posts = rendered_posts(settings)
         rate = tagging_rate(settings, posts, args.runs)
         words = statistics.mean(len(re.sub(r"<[^>]+>", " ", html).split()) for _, html, _ in posts)
-        print(f"tagging alone: {rate:,.0f} posts/s over {len(posts)} posts "
-              f"(mean {words:.0f} words), median of {args.runs} passes")
-        write_explicit_themes(settings, rendered_posts(read_settings(ROOT / "pelicanconf.py", PATH=str(explicit))))
+        print(
+            f"tagging alone: {rate:,.0f} posts/s over {len(posts)} posts "
+            f"(mean {words:.0f} words), median of {args.runs} passes"
+        )
+        write_explicit_themes(
+            settings, rendered_posts(read_settings(ROOT / "pelicanconf.py", PATH=str(explicit)))
+        )
         build_seconds(tagged, work)
         build_seconds(explicit, work)
         with_tagger, without = [], []
@@ -99,9 +108,11 @@ def main() -> None:
             with_tagger.append(build_seconds(tagged, work))
             without.append(build_seconds(explicit, work))
         a, b = statistics.median(with_tagger), statistics.median(without)
-        print(f"{args.posts}-post build: {a:.2f} s with the tagger, {b:.2f} s with the same themes "
-              f"given as Themes: lines; the tagger adds {100 * (a - b) / b:+.1f}% "
-              f"(medians of {args.runs}, alternating)")
+        print(
+            f"{args.posts}-post build: {a:.2f} s with the tagger, {b:.2f} s with the same themes "
+            f"given as Themes: lines; the tagger adds {100 * (a - b) / b:+.1f}% "
+            f"(medians of {args.runs}, alternating)"
+        )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ see the same law of the week.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterable, Sequence
 
@@ -80,3 +81,75 @@ def related_items(item, candidates: Iterable, limit: int = 3) -> list:
             scored.append((score, other.date, other))
     scored.sort(key=lambda entry: (-entry[0], -entry[1].timestamp()))
     return [other for _, _, other in scored[:limit]]
+
+
+def laws_for_issues(picks: dict[str, object], tips: Iterable, laws: Sequence) -> dict[str, object]:
+    """`picks` (laws_by_week of the published tips) plus the law of every other tip.
+
+    Queued tips come after every published one, so continuing the chain in week
+    order gives each the law it will keep once it is published: the preview of a
+    queued issue shows the law that will be sent.
+    """
+    merged = dict(picks)
+    for tip in sorted((t for t in tips if t.week not in picks), key=lambda t: t.week):
+        earlier = sorted(week for week in merged if week < tip.week)[-RECENT_LAWS:]
+        law = pick_law(tip, laws, [merged[week].slug for week in earlier])
+        if law is not None:
+            merged[tip.week] = law
+    return merged
+
+
+def stories_by_week(tips: Sequence, stories: Sequence, recent: int = 4) -> dict[str, object]:
+    """One story for every tip's issue, oldest issue first: deterministic and cheap.
+
+    Prefers a story sharing the tip's themes (primary theme counts double; among
+    the newest STORY_WINDOW of each theme), then the newest; skips stories used in
+    the previous `recent` issues when it can. Only stories dated no later than the
+    tip count, so a later story never changes an issue that went out. With no
+    shared theme, the newest such story.
+    """
+    groups: dict[str, list] = {}
+    for story in stories:
+        for slug in theme_slugs(story):
+            groups.setdefault(slug, []).append(story)
+    by_theme = {slug: _StoriesByDate(group) for slug, group in groups.items()}
+    newest_first = _StoriesByDate(stories)
+    picks: dict[str, object] = {}
+    used: deque[str] = deque(maxlen=recent)
+    for tip in sorted(tips, key=lambda t: t.week):
+        story = _story_for(tip, by_theme, newest_first, set(used))
+        if story is not None:
+            picks[tip.week] = story
+            used.append(story.slug)
+    return picks
+
+
+STORY_WINDOW = 25
+
+
+class _StoriesByDate:
+    """Stories newest first, with a fast "the newest ones dated no later than X"."""
+
+    def __init__(self, stories: Iterable):
+        self.stories = sorted(stories, key=lambda s: s.date, reverse=True)
+        self._keys = [-story.date.timestamp() for story in self.stories]
+
+    def until(self, moment, limit: int | None = None) -> list:
+        start = bisect_left(self._keys, -moment.timestamp())
+        return self.stories[start : None if limit is None else start + limit]
+
+
+def _story_for(tip, by_theme: dict, newest_first: _StoriesByDate, used: set[str]):
+    scores: dict[int, list] = {}
+    for index, slug in enumerate(theme_slugs(tip)):
+        if slug in by_theme:
+            for story in by_theme[slug].until(tip.date, STORY_WINDOW):
+                entry = scores.setdefault(id(story), [0, story])
+                entry[0] += 2 if index == 0 else 1
+    ranked = sorted(scores.values(), key=lambda entry: (-entry[0], -entry[1].date.timestamp()))
+    fallback = newest_first.until(tip.date, len(used) + 1)
+    candidates = [story for _, story in ranked] + fallback
+    for story in candidates:
+        if story.slug not in used:
+            return story
+    return candidates[0] if candidates else None

@@ -1,0 +1,3 @@
+from .sage_newsletter import register
+
+__all__ = ["register"]
