@@ -125,12 +125,15 @@ THEME_LINES = {
     ],
 }
 FILLER = [
-    "Most of the day was ordinary: questions about hours, a form that needed a signature, a parcel that had not arrived.",
-    "Nobody writes training manuals about moments like that, but customers remember them for years.",
+    "Most of the day was ordinary: questions about hours, a form that needed a signature, "
+    "a parcel that had not arrived.",
+    "Nobody writes training manuals about moments like that, "
+    "but customers remember them for years.",
     "It took less than five minutes, and it changed how the rest of the conversation went.",
     "The difference was not the policy or the price; it was what happened in the first minute.",
     "Her supervisor noticed, and the next week the whole team tried the same thing.",
-    "Small habits like this compound: each one costs almost nothing, and together they become the reputation.",
+    "Small habits like this compound: each one costs almost nothing, "
+    "and together they become the reputation.",
     "It is easy to agree with this in a meeting and hard to do it at four o'clock on a Friday.",
     "The customer did not say thank you at the time, but the follow-up survey did.",
 ]
@@ -178,7 +181,8 @@ def _paragraph(rng: random.Random, theme: str, sentences: int = 5) -> str:
 def _tip(rng: random.Random, index: int, theme: str, other: str) -> str:
     steps = [f"- Try it this week: {line}." for line in rng.sample(THEME_LINES[theme], 3)]
     steps.append(f"- Ask a colleague how they {rng.choice(THEME_LINES[other])}.")
-    quote = f'> "I only {rng.choice(THEME_LINES[theme])}," {rng.choice(NAMES)} said. "It felt *obvious*."'
+    said = rng.choice(THEME_LINES[theme])
+    quote = f'> "I only {said}," {rng.choice(NAMES)} said. "It felt *obvious*."'
     blocks = [
         _paragraph(rng, theme, 8),
         quote,
@@ -226,7 +230,8 @@ def generate(posts: int, target: Path, seed: int = 7) -> Path:
         (target / "tips" / f"{year}-w{week:02d}-tip-{index}.md").write_text(
             f"Title: Tip {index}: how {rng.choice(NAMES)} {rng.choice(THEME_LINES[theme])}\n"
             f"Slug: tip-{index}\nDate: {monday.isoformat()}\n"
-            f"Summary: A {theme} tip from {rng.choice(PLACES)}.\nTags: {rng.choice(['phone', 'chat', 'counter', 'email'])}\n\n"
+            f"Summary: A {theme} tip from {rng.choice(PLACES)}.\n"
+            f"Tags: {rng.choice(['phone', 'chat', 'counter', 'email'])}\n\n"
             f"{_tip(rng, index, theme, other)}\n"
         )
     span = max(tips, 1) * 7
