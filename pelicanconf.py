@@ -38,14 +38,8 @@ WITH_FUTURE_DATES = False
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["sitemap", "sage_content", "sage_themes", "sage_outputs", "sage_newsletter"]
 
-MARKDOWN = {
-    "extension_configs": {
-        "markdown.extensions.extra": {},
-        "markdown.extensions.meta": {},
-        "markdown.extensions.smarty": {},
-    },
-    "output_format": "html5",
-}
+# Markdown is CommonMark with GitHub's tables, strikethrough and footnotes, plus
+# smart punctuation, rendered by cmark-gfm (sage/reader.py); MARKDOWN is unused.
 SUMMARY_MAX_PARAGRAPHS = 1
 SUMMARY_MAX_LENGTH = 60
 

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from sage.markdown import render
 from sage.rules import aware_date, display_path, split_list
 from sage.sources import Source, find_sources, read_source
 from sage.tagger import Decision, Tagger, TaggerSettings
@@ -48,17 +49,8 @@ def themes_for(tagger: Tagger, title: str, html: str, explicit: list[str]) -> tu
 
 
 def render_body(settings: dict, markdown_text: str) -> str:
-    """Markdown to HTML with the site's own Markdown settings (as Pelican renders it)."""
-    import markdown
-
-    config = settings.get("MARKDOWN", {})
-    extensions = list(config.get("extensions", [])) + list(config.get("extension_configs", {}))
-    converter = markdown.Markdown(
-        extensions=extensions,
-        extension_configs=config.get("extension_configs", {}),
-        output_format=config.get("output_format", "html5"),
-    )
-    return converter.convert(markdown_text)
+    """Markdown to HTML exactly as the build renders it."""
+    return render(markdown_text)
 
 
 @dataclass

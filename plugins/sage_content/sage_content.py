@@ -11,6 +11,7 @@ from itertools import chain
 from pelican import signals
 
 from sage import templating
+from sage.reader import SageMarkdownReader
 from sage.rules import ContentError, check_content, display_path
 from sage.taxonomy import load_taxonomy, taxonomy_path
 from sage.weeks import week_label, week_of
@@ -61,6 +62,12 @@ def describe_posts(generator) -> None:
             )
 
 
+def use_sage_reader(readers) -> None:
+    """Markdown posts are read by sage/reader.py (cmark-gfm), not Python-Markdown."""
+    for extension in SageMarkdownReader.file_extensions:
+        readers.reader_classes[extension] = SageMarkdownReader
+
+
 def add_template_helpers(generator) -> None:
     generator.env.filters.update(templating.FILTERS)
     generator.env.globals.update(templating.globals_for(generator.settings))
@@ -70,3 +77,4 @@ def register():
     signals.article_generator_init.connect(enforce_rules)
     signals.article_generator_pretaxonomy.connect(describe_posts)
     signals.generator_init.connect(add_template_helpers)
+    signals.readers_init.connect(use_sage_reader)
