@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+# Real headless Chromium and the npm quality tools (tests/browser.py).
+pytest_plugins = ["tests.browser"]
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_SITE = ROOT / "tests" / "fixtures" / "site"
 # The fixture site's "now" for the home page picks; dates in it are fixed.
