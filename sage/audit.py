@@ -85,10 +85,12 @@ def lighthouse(url: str, lighthouse_bin: Path, chrome: str = "/usr/bin/chromium"
 
 
 def run_audit(
-    settings_file: str | Path, lighthouse_bin: Path, paths: list[str] | None = None
+    settings_file: str | Path, lighthouse_bin: Path, paths: list[str] | None = None, **overrides
 ) -> list[PageScores]:
-    """Build with `settings_file` into a temporary folder served on 127.0.0.1, and
-    run Lighthouse on each of `paths` (default: audit_paths). Raises BuildError or AuditError.
+    """Build with `settings_file` (and setting `overrides`) into a temporary folder served
+    on 127.0.0.1, and run Lighthouse on each of `paths` (default: audit_paths).
+
+    Raises BuildError or AuditError.
     """
     from sage.serve import serving
     from sage.site import build
@@ -97,6 +99,7 @@ def run_audit(
         output = Path(folder, "output")
         output.mkdir()
         with serving(output) as base:
-            build(settings_file, OUTPUT_PATH=str(output), SITEURL=base, FEED_DOMAIN=base)
+            overrides.update(OUTPUT_PATH=str(output), SITEURL=base, FEED_DOMAIN=base)
+            build(settings_file, **overrides)
             paths = paths or audit_paths(output)
             return [lighthouse(base + path, lighthouse_bin) for path in paths]
