@@ -36,7 +36,16 @@ FILENAME_METADATA = ""
 WITH_FUTURE_DATES = False
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["sitemap", "sage_content", "sage_themes", "sage_outputs", "sage_newsletter"]
+# neighbors (pelican-neighbors): previous/next post of the same kind (category).
+PLUGINS = [
+    "sitemap",
+    "neighbors",
+    "sage_content",
+    "sage_themes",
+    "sage_outputs",
+    "sage_reader",
+    "sage_newsletter",
+]
 
 # Markdown is CommonMark with GitHub's tables, strikethrough and footnotes, plus
 # smart punctuation, rendered by cmark-gfm (sage/reader.py); MARKDOWN is unused.
@@ -68,7 +77,9 @@ AUTHOR_SAVE_AS = ""
 AUTHORS_SAVE_AS = ""
 CATEGORIES_SAVE_AS = ""
 ARCHIVES_SAVE_AS = ""
-DIRECT_TEMPLATES = ["index", "tags", "404"]
+DIRECT_TEMPLATES = ["index", "tags", "404", "search"]
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
 # Drafts and queued tips are previewable in development builds only.
 DRAFT_URL = "drafts/{category}/{slug}/"
 DRAFT_SAVE_AS = "drafts/{category}/{slug}/index.html"
@@ -117,3 +128,17 @@ NEWSLETTER_REPLY_TO = "editor@servicesage.example.org"
 # Mailchimp interest category and its interest ids (README, "Theme targeting"):
 # {"category_id": "…", "every_tip": "…", "themes": {"expectations": "…", …}}
 NEWSLETTER_INTERESTS = None
+
+# Search (sage/search.py): Pagefind indexes tips, laws and stories once per build,
+# into output/pagefind/; only the search page loads its script.
+SEARCH_INDEX = True
+
+# The signup form (sage/subscribe.py): Mailchimp's embedded form, which posts without
+# JavaScript. Unset, every subscribe call offers the feeds instead. Copy the values
+# from the form's embed code in Mailchimp, e.g.:
+#   SUBSCRIBE_FORM_ACTION = "https://example.us21.list-manage.com/subscribe/post?u=1a2b3c4d&id=5e6f7a8b"
+#   SUBSCRIBE_HONEYPOT = "b_1a2b3c4d_5e6f7a8b"  # optional: derived from the action's u and id
+#   SUBSCRIBE_INTERESTS = {"empathy": "group[1234][1]", "recovery": "group[1234][2]"}
+SUBSCRIBE_FORM_ACTION = None
+SUBSCRIBE_HONEYPOT = None
+SUBSCRIBE_INTERESTS = {}

@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent
 DEV_SETTINGS = str(ROOT / "pelicanconf.py")
 PUBLISH_SETTINGS = str(ROOT / "publishconf.py")
 OUTPUT = ROOT / "output"
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 
 
 def _build(settings_file: str = DEV_SETTINGS, verbose: int = 0, **overrides) -> dict:
@@ -185,6 +186,38 @@ def themes(c, explain=None):
     print(f"\n{explicit} post(s) with an explicit Themes line; {len(untagged)} with no theme")
     for path in untagged:
         print(f"  no theme: {path}")
+
+
+@task(
+    help={
+        "min_score": "exit 1 if any score is below this (default 100)",
+        "path": "a page to audit instead of the default four (repeatable), e.g. /laws/",
+    },
+    iterable=["path"],
+)
+def audit(c, min_score=100, path=None):
+    """Lighthouse (mobile) on home, the newest tip, the Book of Laws and a theme page.
+
+    Builds with publishconf.py into a temporary folder, serves it on 127.0.0.1 and
+    runs npm's lighthouse in /usr/bin/chromium (needs `npm ci` and Debian's chromium).
+    Prints the four scores per page; exits 1 if any is below --min-score.
+
+    Example: invoke audit --min-score 95
+    """
+    from sage.audit import CATEGORIES, AuditError, run_audit
+    from sage.site import BuildError
+
+    try:
+        results = run_audit(PUBLISH_SETTINGS, LIGHTHOUSE, path or None)
+    except (AuditError, BuildError) as error:
+        raise Exit(f"Audit failed: {error}", code=1) from None
+    print(f"{'page':<48} " + " ".join(f"{name:>14}" for name in CATEGORIES))
+    for page in results:
+        print(f"{page.path:<48} " + " ".join(f"{page.scores[n]:>14}" for n in CATEGORIES))
+        for problem in page.failing:
+            print(f"    below 100: {problem}")
+    if any(page.below(int(min_score)) for page in results):
+        raise Exit(f"A score is below {min_score}.", code=1)
 
 
 @task(help={"args": 'extra arguments for pytest, e.g. "-k feeds -x"'})

@@ -13,6 +13,8 @@ import tempfile
 from pathlib import Path
 
 from sage.rules import ContentError
+from sage.search import SearchIndexError, index_site
+from sage.subscribe import SubscribeSettingsError
 from sage.taxonomy import TaxonomyError
 
 logger = logging.getLogger(__name__)
@@ -51,7 +53,10 @@ def _reset_sitemap_plugin() -> None:
 
 
 def build(settings_file: str | Path = "pelicanconf.py", verbosity: int = 0, **overrides) -> dict:
-    """Run Pelican once; return the settings used. Raises BuildError on failure."""
+    """Run Pelican once, then index the output for search (SEARCH_INDEX, default on).
+
+    Returns the settings used; raises BuildError on failure.
+    """
     from pelican import Pelican
 
     _init_logging(verbosity)
@@ -59,7 +64,9 @@ def build(settings_file: str | Path = "pelicanconf.py", verbosity: int = 0, **ov
     _reset_sitemap_plugin()
     try:
         Pelican(settings).run()
-    except (ContentError, TaxonomyError) as error:
+        if settings.get("SEARCH_INDEX", True):
+            index_site(settings["OUTPUT_PATH"])
+    except (ContentError, TaxonomyError, SubscribeSettingsError, SearchIndexError) as error:
         _reset_sitemap_plugin()
         raise BuildError(str(error)) from None
     except RuntimeError as error:

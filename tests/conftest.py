@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+# Real headless Chromium and the npm quality tools (tests/browser.py).
+pytest_plugins = ["tests.browser"]
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_SITE = ROOT / "tests" / "fixtures" / "site"
 # Fixture sites use the real taxonomy, vocabulary included: the tagger is under test too.

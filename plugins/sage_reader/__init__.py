@@ -1,0 +1,3 @@
+from .sage_reader import register
+
+__all__ = ["register"]
