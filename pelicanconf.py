@@ -45,6 +45,7 @@ PLUGINS = [
     "sage_outputs",
     "sage_reader",
     "sage_newsletter",
+    "sage_build",
 ]
 
 # Markdown is CommonMark with GitHub's tables, strikethrough and footnotes, plus

@@ -2,8 +2,14 @@
 
 `generate(posts, target)` writes `posts` Markdown posts (55% tips, one per ISO week
 going back from 2026-W47; 30% laws; 15% stories) plus the taxonomy and two pages.
-Tips are about 600 words and use what real posts use: headings, lists, a quote,
-links and emphasis. The same `posts` and `seed` always give the same files.
+
+The text is realistic where speed depends on it: sentences come from a word-level
+Markov chain trained on the publication's own posts, so word frequencies follow
+real writing, and every post names its own people, places and products, so the
+vocabulary keeps growing with the site as a real archive's does (search indexing
+cost depends on that). Tips are about 600 words and use what real posts use:
+headings, a list, a quote, links and emphasis. The same `posts` and `seed` over
+the same content always give the same files.
 
     python -m benchmarks.corpus 1000 /tmp/corpus
 """
@@ -12,243 +18,134 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 import shutil
 import sys
+from collections import defaultdict
 from pathlib import Path
 
+from sage.sources import find_sources, read_source
+
 ROOT = Path(__file__).resolve().parent.parent
-LAST_WEEK_MONDAY = dt.date(2026, 11, 16)  # 2026-W47; fixed so the corpus never changes
-
-NAMES = [
-    "Mara",
-    "Dev",
-    "Ines",
-    "Tomas",
-    "Priya",
-    "Gordon",
-    "Aisha",
-    "Felix",
-    "Rosa",
-    "Ben",
-    "Nadia",
-    "Joel",
-    "Luis",
-    "Amira",
-    "Harold",
-    "Dana",
-    "Kofi",
-    "Lena",
-    "Omar",
-    "Greta",
-]
-PLACES = [
-    "a plumbing supply counter",
-    "the night desk of a small hotel",
-    "a bank branch",
-    "a city permit office",
-    "a software help desk",
-    "a family restaurant",
-    "a pharmacy counter",
-    "a moving company's phone line",
-    "a clinic front desk",
-    "an airline gate",
-    "a hardware store",
-    "a utility call centre",
-    "a bike repair shop",
-]
-THEME_LINES = {
-    "expectations": [
-        "promised a callback window she could keep",
-        "set expectations about the delivery date",
-        "explained what happens next, step by step",
-        "gave an honest estimate instead of a guess",
-    ],
-    "empathy": [
-        "let the caller vent without interrupting",
-        "named the feeling before fixing the fact",
-        "listened until the customer felt heard",
-        "apologised for the specific harm, sincerely",
-    ],
-    "recovery": [
-        "handled the angry complaint and made it right",
-        "fixed the wrong order and then fixed the feeling",
-        "turned an escalation into a refund and a thank-you",
-        "let the customer who was wrong save face",
-    ],
-    "patience": [
-        "stayed calm when the queue reached the door",
-        "answered the same question a third time, unhurried",
-        "slowed the pace for a confused older caller",
-        "kept her cool during the lunch rush",
-    ],
-    "ownership": [
-        "took ownership instead of transferring the call",
-        "said I'll find out and then followed through",
-        "used her discretion instead of the rule book",
-        "kept the case until it was closed",
-    ],
-    "teamwork": [
-        "treated the warehouse as an internal customer",
-        "wrote a hand-off note for the other department",
-        "covered for a teammate on a rough shift",
-        "asked the sales team what would help",
-    ],
-    "communication": [
-        "swapped jargon for plain language",
-        "asked one open question at a time",
-        "chose words that explained the reason behind the policy",
-        "gave a compliment that named what went well",
-    ],
-    "leadership": [
-        "coached from real calls instead of scripts",
-        "changed the metrics the team was measured on",
-        "hired for warmth and trained for the system",
-        "rewarded the save, not only the speed",
-    ],
-    "technology": [
-        "gave the chatbot an exit to a human",
-        "called the phone menu to test it",
-        "rewrote the help article for frustrated readers",
-        "said plainly that the system was down",
-    ],
-    "loyalty": [
-        "called the customer who quietly stopped ordering",
-        "told the truth about the cheaper plan",
-        "thanked a long-time customer before the renewal",
-        "won back a lost customer with a straight question",
-    ],
-    "experience": [
-        "noticed the occasion and marked it",
-        "went above and beyond with a handwritten note",
-        "walked the whole customer journey end to end",
-        "made the last minute of the visit memorable",
-    ],
-}
-FILLER = [
-    "Most of the day was ordinary: questions about hours, a form that needed a signature, "
-    "a parcel that had not arrived.",
-    "Nobody writes training manuals about moments like that, "
-    "but customers remember them for years.",
-    "It took less than five minutes, and it changed how the rest of the conversation went.",
-    "The difference was not the policy or the price; it was what happened in the first minute.",
-    "Her supervisor noticed, and the next week the whole team tried the same thing.",
-    "Small habits like this compound: each one costs almost nothing, "
-    "and together they become the reputation.",
-    "It is easy to agree with this in a meeting and hard to do it at four o'clock on a Friday.",
-    "The customer did not say thank you at the time, but the follow-up survey did.",
-]
-LAW_SHAPES = [
-    "The {thing} you {verb} will always {outcome}.",
-    "Any {thing} left until Friday will {outcome} on Monday.",
-    "The customer who says it will only take a minute will {outcome}.",
-    "No {thing} survives its first contact with a real customer.",
-]
-LAW_WORDS = {
-    "thing": [
-        "callback",
-        "queue",
-        "promise",
-        "refund",
-        "phone menu",
-        "hand-off",
-        "apology",
-        "script",
-        "password reset",
-        "complaint",
-    ],
-    "verb": ["forget", "promise", "rush", "skip", "automate", "transfer", "explain twice"],
-    "outcome": [
-        "arrive with the angriest caller",
-        "take forty minutes",
-        "need a manager",
-        "come back as a complaint",
-        "be the one the customer remembers",
-    ],
-}
+LAST_WEEK_MONDAY = dt.date(2026, 11, 16)  # 2026-W47; fixed so the corpus never moves
+SYLLABLES = "ka lo mi ren sa to vel dor an is ru bel cor mar ten wi fa hol pe zu gra lin".split()
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_TOKEN = re.compile(r"[A-Za-z0-9’'-]+|[.,;:!?]")
 
 
-def _paragraph(rng: random.Random, theme: str, sentences: int = 5) -> str:
-    name, place = rng.choice(NAMES), rng.choice(PLACES)
-    parts = [f"{name} works at {place}, and one morning {name} {rng.choice(THEME_LINES[theme])}."]
-    for _ in range(sentences - 1):
-        if rng.random() < 0.35:
-            parts.append(f"That is the habit worth copying: {rng.choice(THEME_LINES[theme])}.")
-        else:
-            parts.append(rng.choice(FILLER))
+class Chain:
+    """A second-order word chain over the sentences of the shipped posts."""
+
+    def __init__(self, content: Path):
+        self.next: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self.starts: list[tuple[str, str]] = []
+        for path in find_sources(content, folders=("tips", "laws", "stories")):
+            body = read_source(path, content).body
+            text = re.sub(r"[#>*_`\[\]()]|https?://\S+|^- ", " ", body, flags=re.M)
+            for sentence in _SENTENCE_END.split(text):
+                words = _TOKEN.findall(sentence)
+                if len(words) < 6:
+                    continue
+                self.starts.append((words[0], words[1]))
+                for a, b, c in zip(words, words[1:], words[2:], strict=False):
+                    self.next[(a, b)].append(c)
+                self.next[(words[-2], words[-1])].append("")
+
+    def sentence(self, rng: random.Random, names: list[str]) -> str:
+        a, b = rng.choice(self.starts)
+        words = [a, b]
+        while len(words) < 45:
+            choices = self.next.get((a, b))
+            if not choices:
+                break
+            c = rng.choice(choices)
+            if not c:
+                break
+            words.append(c)
+            a, b = b, c
+        if rng.random() < 0.3:
+            words.insert(rng.randrange(1, len(words)), rng.choice(names))
+        text = " ".join(words)
+        text = re.sub(r" ([.,;:!?])", r"\1", text)
+        return text if text[-1] in ".!?" else text + "."
+
+
+def _name(rng: random.Random) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).title()
+
+
+def _paragraph(rng: random.Random, chain: Chain, names: list[str], words: int) -> str:
+    parts: list[str] = []
+    while sum(len(part.split()) for part in parts) < words:
+        parts.append(chain.sentence(rng, names))
     return " ".join(parts)
 
 
-def _tip(rng: random.Random, index: int, theme: str, other: str) -> str:
-    steps = [f"- Try it this week: {line}." for line in rng.sample(THEME_LINES[theme], 3)]
-    steps.append(f"- Ask a colleague how they {rng.choice(THEME_LINES[other])}.")
-    said = rng.choice(THEME_LINES[theme])
-    quote = f'> "I only {said}," {rng.choice(NAMES)} said. "It felt *obvious*."'
+def _tip(rng: random.Random, chain: Chain, names: list[str], index: int) -> str:
+    steps = [f"- {chain.sentence(rng, names)}" for _ in range(4)]
+    steps[1] = f"- *{steps[1][2:]}*"
     blocks = [
-        _paragraph(rng, theme, 8),
-        quote,
+        _paragraph(rng, chain, names, 110),
+        f'> "{chain.sentence(rng, names)}" {names[0]} said.',
         "## Why it matters",
-        _paragraph(rng, theme, 9),
-        _paragraph(rng, other, 8),
+        _paragraph(rng, chain, names, 140),
+        _paragraph(rng, chain, names, 120),
         f"See also [an earlier tip](/tips/tip-{index + 1}/) and the **Book of Laws**.",
         "## Try this",
         "\n".join(steps),
-        _paragraph(rng, theme, 7),
+        _paragraph(rng, chain, names, 90),
     ]
     return "\n\n".join(blocks)
 
 
-def _law(rng: random.Random) -> str:
-    shape = rng.choice(LAW_SHAPES)
-    text = shape.format(**{key: rng.choice(words) for key, words in LAW_WORDS.items()})
-    commentary = f"\n\n{rng.choice(FILLER)}" if rng.random() < 0.5 else ""
-    return text + commentary
+def _story(rng: random.Random, chain: Chain, names: list[str]) -> str:
+    paragraphs = [_paragraph(rng, chain, names, 110) for _ in range(6)]
+    return "\n\n".join(paragraphs[:5]) + "\n\n## What it teaches\n\n" + paragraphs[5]
 
 
-def _story(rng: random.Random, theme: str) -> str:
-    paragraphs = [_paragraph(rng, theme, 7) for _ in range(7)]
-    return "\n\n".join(paragraphs[:6]) + "\n\n## What it teaches\n\n" + paragraphs[6]
-
-
-def generate(posts: int, target: Path, seed: int = 7) -> Path:
+def generate(posts: int, target: Path, seed: int = 7, content: Path | None = None) -> Path:
     """Write a corpus of `posts` posts into `target` (replacing it); return `target`."""
+    content = content or ROOT / "content"
     rng = random.Random(seed)
+    chain = Chain(content)
     if target.exists():
         shutil.rmtree(target)
     for folder in ("tips", "laws", "stories", "pages"):
         (target / folder).mkdir(parents=True)
-    shutil.copy(ROOT / "content" / "themes.toml", target / "themes.toml")
+    shutil.copy(content / "themes.toml", target / "themes.toml")
     (target / "pages" / "about.md").write_text("Title: About\n\nA benchmark corpus.\n")
     (target / "pages" / "subscribe.md").write_text("Title: Subscribe\n\nThe weekly tip.\n")
-    themes = list(THEME_LINES)
     tips = round(posts * 0.55)
     laws = round(posts * 0.30)
-    stories = posts - tips - laws
-    for index in range(tips):
-        monday = LAST_WEEK_MONDAY - dt.timedelta(weeks=index)
-        theme, other = rng.sample(themes, 2)
-        year, week, _ = monday.isocalendar()
-        (target / "tips" / f"{year}-w{week:02d}-tip-{index}.md").write_text(
-            f"Title: Tip {index}: how {rng.choice(NAMES)} {rng.choice(THEME_LINES[theme])}\n"
-            f"Slug: tip-{index}\nDate: {monday.isoformat()}\n"
-            f"Summary: A {theme} tip from {rng.choice(PLACES)}.\n"
-            f"Tags: {rng.choice(['phone', 'chat', 'counter', 'email'])}\n\n"
-            f"{_tip(rng, index, theme, other)}\n"
-        )
     span = max(tips, 1) * 7
-    for index in range(laws):
-        date = LAST_WEEK_MONDAY - dt.timedelta(days=rng.randrange(span))
-        (target / "laws" / f"law-{index}.md").write_text(
-            f"Title: The Law of the {rng.choice(LAW_WORDS['thing']).title()} No. {index}\n"
-            f"Date: {date.isoformat()}\nAttribution: Unknown Sage\n\n{_law(rng)}\n"
-        )
-    for index in range(stories):
-        date = LAST_WEEK_MONDAY - dt.timedelta(days=rng.randrange(span))
-        theme = rng.choice(themes)
-        (target / "stories" / f"story-{index}.md").write_text(
-            f"Title: Story {index}: the day at {rng.choice(PLACES)}\nDate: {date.isoformat()}\n"
-            f"Summary: A story about {theme}.\nTags: {rng.choice(['phone', 'counter'])}\n\n"
-            f"{_story(rng, theme)}\n"
-        )
+    for index in range(posts):
+        names = [_name(rng) for _ in range(4)]
+        title = " ".join(chain.sentence(rng, names).split()[:7]).rstrip(".,;:!?")
+        if index < tips:
+            monday = LAST_WEEK_MONDAY - dt.timedelta(weeks=index)
+            year, week, _ = monday.isocalendar()
+            summary = chain.sentence(rng, names)[:150]
+            (target / "tips" / f"{year}-w{week:02d}-tip-{index}.md").write_text(
+                f"Title: {title}\nSlug: tip-{index}\nDate: {monday.isoformat()}\n"
+                f"Summary: {summary}\nTags: {rng.choice(['phone', 'chat', 'counter', 'email'])}\n\n"
+                f"{_tip(rng, chain, names, index)}\n"
+            )
+        elif index < tips + laws:
+            date = LAST_WEEK_MONDAY - dt.timedelta(days=rng.randrange(span))
+            law = chain.sentence(rng, names)
+            commentary = f"\n\n{_paragraph(rng, chain, names, 40)}" if rng.random() < 0.5 else ""
+            (target / "laws" / f"law-{index}.md").write_text(
+                f"Title: The Law of {names[1]}\nSlug: law-{index}\nDate: {date.isoformat()}\n"
+                f"Attribution: {names[2]}\n\n{law}{commentary}\n"
+            )
+        else:
+            date = LAST_WEEK_MONDAY - dt.timedelta(days=rng.randrange(span))
+            (target / "stories" / f"story-{index}.md").write_text(
+                f"Title: {title}\nSlug: story-{index}\nDate: {date.isoformat()}\n"
+                f"Summary: {chain.sentence(rng, names)[:150]}\n"
+                f"Tags: {rng.choice(['phone', 'counter'])}\n\n"
+                f"{_story(rng, chain, names)}\n"
+            )
     return target
 
 

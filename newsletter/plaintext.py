@@ -2,15 +2,16 @@
 
 Headings are underlined, paragraphs wrapped, lists bulleted, quotes marked with
 "> ", and links become numbered references listed at the end ("Read it [3]").
-Elements marked aria-hidden (the preheader) and the <head> are left out. A small
-HTMLParser pass: no dependency, and fast enough to run for every issue of a build.
+Elements marked aria-hidden (the preheader) and the <head> are left out. One pass
+of a regular-expression tokenizer over the email (our own, well-formed markup):
+no dependency, and several times faster than html.parser, because it runs for
+every issue of every build.
 """
 
 from __future__ import annotations
 
 import re
-import textwrap
-from html.parser import HTMLParser
+from html import unescape
 
 WIDTH = 72
 BLOCKS = {
@@ -20,28 +21,79 @@ BLOCKS = {
 }  # fmt: skip
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 SKIPPED = {"head", "script", "style", "template", "title"}
+RAW_TEXT = {"script", "style"}
 UNDERLINES = {"h1": "=", "h2": "-"}
 # Mailchimp merge tags that only make sense in HTML, and their plain-text twins.
 TEXT_MERGE_TAGS = {"*|HTML:LIST_ADDRESS_HTML|*": "*|LIST:ADDRESS|*"}
 _SPACES = re.compile(r"\s+")
+_TOKENS = re.compile(
+    r"<!--.*?-->|<!\[.*?\]>|<!.*?>|<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>|([^<]+)",
+    re.S,
+)
+_ATTRIBUTE = re.compile(
+    r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?"""
+)
 _BREAK = "\u2028"  # a <br>: a line break that source whitespace cannot fake
 
 
 def html_to_text(html: str, width: int = WIDTH) -> str:
     """Plain text for `html`: paragraphs, underlined headings, numbered link references."""
-    parser = _TextWriter(width)
-    parser.feed(html)
-    parser.close()
-    return parser.result()
+    writer = _TextWriter(width)
+    position, end = 0, len(html)
+    while position < end:
+        match = _TOKENS.match(html, position)
+        if match is None:  # a "<" that starts no tag is text
+            writer.handle_data("<")
+            position += 1
+            continue
+        position = match.end()
+        closing, tag, attributes, data = match.groups()
+        if data is not None:
+            writer.handle_data(unescape(data) if "&" in data else data)
+        elif tag is None:
+            continue  # a comment or a declaration
+        elif closing:
+            writer.handle_endtag(tag.lower())
+        else:
+            tag = tag.lower()
+            writer.handle_starttag(tag, _attributes(attributes))
+            if tag in RAW_TEXT:  # <style> and <script> hold text, not markup: jump to the end tag
+                found = html.lower().find(f"</{tag}", position)
+                position = found if found >= 0 else end
+            elif attributes.rstrip().endswith("/") and tag not in VOID:
+                writer.handle_endtag(tag)
+    return writer.result()
 
 
-class _TextWriter(HTMLParser):
+def _attributes(text: str) -> dict[str, str]:
+    if not text.strip():
+        return {}
+    return {
+        name.lower(): unescape(first or second or third or "")
+        for name, first, second, third in _ATTRIBUTE.findall(text.rstrip("/"))
+    }
+
+
+def _wrap(text: str, width: int, first: str, hanging: str) -> str:
+    """Greedy word wrap, words never broken (what textwrap does, without its cost)."""
+    lines, line = [], first
+    fresh = True
+    for word in text.split(" "):
+        if fresh:
+            line += word
+            fresh = False
+        elif len(line) + 1 + len(word) <= width:
+            line += " " + word
+        else:
+            lines.append(line)
+            line, fresh = hanging + word, False
+    lines.append(line)
+    return "\n".join(lines)
+
+
+class _TextWriter:
     def __init__(self, width: int):
-        super().__init__(convert_charrefs=True)
         self.width = width
-        self.wrapper = textwrap.TextWrapper(
-            width=width, break_long_words=False, break_on_hyphens=False
-        )
         self.blocks: list[str] = []
         self.inline: list[str] = []
         self.links: list[str] = []
@@ -161,8 +213,7 @@ class _TextWriter(HTMLParser):
             if len(first) + len(line) <= self.width:
                 out.append(first + line)
                 continue
-            self.wrapper.initial_indent, self.wrapper.subsequent_indent = first, hanging
-            out.append(self.wrapper.fill(line))
+            out.append(_wrap(line, self.width, first, hanging))
         self.blocks.append("\n".join(out))
 
     def result(self) -> str:

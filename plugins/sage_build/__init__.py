@@ -1,0 +1,3 @@
+from .sage_build import register
+
+__all__ = ["register"]

@@ -1,0 +1,143 @@
+"""A Pelican Writer that renders pages on every core, once all of them are known.
+
+Pelican renders and writes each page the moment a generator asks. Here a request
+is recorded instead (after the same overwrite checks, and with the same
+`content_written` signal, so the sitemap sees every page) and the rendering
+happens when the build is finalized: the work is split between forked worker
+processes, which share the finished site model copy-on-write. Other slow,
+independent work (the newsletter's emails) joins the same queue with `defer()`.
+
+A page whose bytes are unchanged is not rewritten, so its file keeps its date.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from collections import ChainMap
+from collections.abc import Callable
+from pathlib import Path
+
+from pelican.plugins import signals
+from pelican.utils import sanitised_join
+from pelican.writers import FileOverwriteFailedError, Writer
+
+from sage.files import write_if_changed
+
+logger = logging.getLogger(__name__)
+
+
+class DeferredWriter(Writer):
+    """Queues page renders and deferred jobs; `flush()` runs them on `workers` processes."""
+
+    current: DeferredWriter | None = None  # the writer of the build in progress
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        DeferredWriter.current = self
+        self.jobs: list[tuple[Callable, tuple]] = []
+
+    # Pelican's API -----------------------------------------------------------
+
+    def write_file(  # noqa: PLR0917 - Pelican's signature
+        self, name, template, context, relative_urls=False, paginated=None,
+        template_name=None, override_output=False, url=None, **kwargs,
+    ):  # fmt: skip
+        if not name:
+            return
+        paginating = (
+            (paginated or any(key in kwargs for key in ("articles", "dates")))
+            and template_name in self.settings["PAGINATED_TEMPLATES"]
+            and (
+                self.settings["PAGINATED_TEMPLATES"][template_name]
+                or self.settings["DEFAULT_PAGINATION"]
+            )
+        )
+        if paginating or relative_urls:
+            # Paginated pages and relative URLs are rare here; Pelican does them as usual.
+            super().write_file(
+                name, template, context, relative_urls, paginated, template_name,
+                override_output, url, **kwargs,
+            )  # fmt: skip
+            return
+        path = sanitised_join(self.output_path, name)
+        if not self._claim(path, override_output):
+            return
+        local = {"localsiteurl": context.get("localsiteurl"), "output_file": name, **kwargs}
+        signals.content_written.send(path, context=ChainMap(local, context))
+        self.jobs.append((_render_page, (template, context, local, path)))
+
+    # Ours ----------------------------------------------------------------------
+
+    def defer(self, job: Callable, *args) -> None:
+        """Run `job(*args)` with the page renders, in whichever worker takes it."""
+        self.jobs.append((job, args))
+
+    def _claim(self, path: str, override: bool) -> bool:
+        """Pelican's overwrite rules (Writer._open_w), checked before rendering."""
+        if path in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{path}" a second time (was previously overwritten)'
+                )
+            logger.info('Skipping "%s", not overwriting', path)
+            return False
+        if path in self._written_files and not override:
+            raise FileOverwriteFailedError(
+                f'Failed to overwrite "{path}" as Pelican has already written to it previously '
+                "(set `override=True` if intended)"
+            )
+        if override:
+            self._overridden_files.add(path)
+        self._written_files.add(path)
+        return True
+
+    def flush(self, workers: int) -> None:
+        """Run every queued job, split across `workers` processes (forked)."""
+        jobs, self.jobs = self.jobs, []
+        if workers <= 1 or len(jobs) < 2 * workers or not hasattr(os, "fork"):
+            _run(jobs)
+            return
+        sys.stdout.flush()
+        sys.stderr.flush()
+        children = []
+        for index in range(1, workers):
+            pid = os.fork()
+            if pid == 0:  # the worker: its share, then exit without running anything else
+                code = 0
+                try:
+                    _run(jobs[index::workers])
+                except BaseException:
+                    traceback.print_exc()
+                    code = 1
+                finally:
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                    os._exit(code)
+            children.append(pid)
+        failure = None
+        try:
+            _run(jobs[0::workers])
+        except BaseException as error:
+            failure = error
+        for pid in children:
+            _, status = os.waitpid(pid, 0)
+            if status != 0 and failure is None:
+                failure = RuntimeError("a build worker failed; see the error above")
+        if failure is not None:
+            raise failure
+
+
+def _run(jobs: list[tuple[Callable, tuple]]) -> None:
+    for job, args in jobs:
+        job(*args)
+
+
+def _render_page(template, context: dict, local: dict, path: str) -> None:
+    if local["localsiteurl"]:
+        context["localsiteurl"] = local["localsiteurl"]
+    output = template.render(ChainMap(local, context))
+    write_if_changed(Path(path), output)
+    logger.info('Writing "%s"', path)
