@@ -29,9 +29,12 @@ def _build(settings_file: str = DEV_SETTINGS, verbose: int = 0, **overrides) -> 
 def build(c, verbose=0):
     """Build the site with development settings into output/.
 
+    Only what changed since the last build is redone; `invoke rebuild` starts afresh.
+
     Example: invoke build        (add -v for Pelican's progress, -vv for debug)
     """
-    _build(verbose=verbose)
+    if _build(verbose=verbose).get("SAGE_UP_TO_DATE"):
+        print("Nothing changed since the last build: output/ is up to date.")
 
 
 @task
@@ -70,14 +73,15 @@ def serve(c, port=8000, no_build=False):
 def livereload(c, port=8000):
     """Serve the site, rebuild it on every save, and reload open pages.
 
-    Watches content/, theme/, plugins/, sage/ and pelicanconf.py.
+    Rebuilds when content/, theme/ or pelicanconf.py change (only the pages a change
+    touches are rendered again); restarts itself when sage/ or plugins/ code changes.
 
     Example: invoke livereload
     """
     from sage.serve import livereload as serve_live
 
     _build()
-    watch = ["content/**/*", "theme/**/*", "plugins/**/*.py", "sage/**/*.py", "pelicanconf.py"]
+    watch = ["content/**/*", "theme/**/*", "pelicanconf.py"]
     serve_live(DEV_SETTINGS, [str(ROOT / pattern) for pattern in watch], OUTPUT, port=int(port))
 
 

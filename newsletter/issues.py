@@ -77,6 +77,11 @@ def issues_folder(output_path: str | Path, setting: str = "") -> Path:
     return parent / (setting or FOLDER_NAME)
 
 
+def issue_files(folder: Path, week: str) -> list[Path]:
+    """The files of one built issue."""
+    return [folder / week / name for name in (HTML, TEXT, META)]
+
+
 def write_issue(folder: Path, issue: Issue) -> None:
     """Write one issue; issue.json last, so a reader never sees it without its bodies."""
     target = folder / issue.week

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from pelican.utils import set_date_tzinfo
 
 from sage.files import write_if_changed
+from sage.fingerprints import digest, listing
 from sage.urls import absolutize, site_url
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -126,3 +127,23 @@ def write_feeds(output_path: str, info: FeedInfo, articles: list, settings: dict
     """Write the Atom and the JSON feed for `articles` below `output_path`."""
     write_if_changed(Path(output_path, info.atom_path), atom_feed(info, articles, settings))
     write_if_changed(Path(output_path, info.json_path), json_feed(info, articles, settings))
+
+
+def queue_feeds(writer, output_path: str, info: FeedInfo, articles: list, settings: dict) -> None:
+    """Write the feeds now, or with the pages when the writer defers work: then the
+    feeds are skipped when none of their items changed (plugins/sage_build)."""
+    articles = articles[: settings.get("SAGE_FEED_MAX_ITEMS", 50)]
+    defer = getattr(writer, "defer", None)
+    if defer is None:
+        write_feeds(output_path, info, articles, settings)
+        return
+    items = [
+        (listing(article), article.content, str(getattr(article, "modified", "")),
+         str(getattr(article, "author", "")))
+        for article in articles
+    ]  # fmt: skip
+    defer(
+        write_feeds, output_path, info, articles, settings,
+        fingerprint=digest("feeds", info, items),
+        outputs=(str(Path(output_path, info.atom_path)), str(Path(output_path, info.json_path))),
+    )  # fmt: skip

@@ -7,6 +7,7 @@ rendered text. This module also writes the editor-facing explanation.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +33,11 @@ def load_tagger(settings: dict) -> tuple[list[Theme], Tagger]:
         shown = display_path(path)
         themes = load_taxonomy(path, display=shown)
         _CACHE.clear()
-        _CACHE[key] = (themes, Tagger(themes, tagger_settings, source=shown))
+        tagger = Tagger(themes, tagger_settings, source=shown)
+        tagger.version = hashlib.sha256(
+            path.read_bytes() + repr(tagger_settings).encode()
+        ).hexdigest()[:16]
+        _CACHE[key] = (themes, tagger)
     return _CACHE[key]
 
 
@@ -41,11 +46,23 @@ def explicit_themes(value) -> list[str]:
     return split_list(str(value or ""))
 
 
-def themes_for(tagger: Tagger, title: str, html: str, explicit: list[str]) -> tuple[list[str], str]:
-    """(slugs, who decided): the author's line if any, else the tagger's choice."""
+def themes_for(
+    tagger: Tagger, title: str, html: str, explicit: list[str], cache: dict | None = None
+) -> tuple[list[str], str]:
+    """(slugs, who decided): the author's line if any, else the tagger's choice.
+
+    `cache` (kept between builds) maps a post's title, text and vocabulary to the
+    tagger's choice, so an unchanged post is not tagged again.
+    """
     if explicit:
         return explicit, "author"
-    return tagger.tag(title, html), "tagger"
+    if cache is None:
+        return tagger.tag(title, html), "tagger"
+    key = hashlib.blake2b(f"{tagger.version}\0{title}\0{html}".encode(), digest_size=16).digest()
+    slugs = cache.get(key)
+    if slugs is None:
+        slugs = cache[key] = tagger.tag(title, html)
+    return list(slugs), "tagger"
 
 
 def render_body(settings: dict, markdown_text: str) -> str:

@@ -25,7 +25,16 @@ def related_reading(item, limit: int = 3, per_theme: int = RELATED_PER_THEME) ->
     Candidates are only the newest `per_theme` items of each of the item's themes
     (theme lists are newest first), so the cost per page does not grow with the site.
     A tip is best followed by a law and a story, so kinds are mixed before repeated.
+    Computed once per item and build (the page's fingerprint asks too).
     """
+    memo = item.__dict__.setdefault("_related_reading", {}) if hasattr(item, "__dict__") else {}
+    if (limit, per_theme) not in memo:
+        memo[(limit, per_theme)] = _related(item, limit, per_theme)
+    return memo[(limit, per_theme)]
+
+
+def related_candidates(item, per_theme: int = RELATED_PER_THEME) -> list:
+    """The items related reading chooses from: the newest of each of the item's themes."""
     candidates: list = []
     seen = {id(item)}
     for theme in getattr(item, "themes", None) or []:
@@ -33,6 +42,11 @@ def related_reading(item, limit: int = 3, per_theme: int = RELATED_PER_THEME) ->
             if id(other) not in seen:
                 seen.add(id(other))
                 candidates.append(other)
+    return candidates
+
+
+def _related(item, limit: int, per_theme: int) -> list:
+    candidates = related_candidates(item, per_theme)
     ranked = related_items(item, candidates, limit=len(candidates))
     first_of_kind = {}
     for other in ranked:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -215,46 +216,63 @@ def _advice(check: _Checker, source: Source, settings: dict) -> None:
             )
 
 
-def check_site_rules(sources: list[tuple[Source, str]], settings: dict) -> list[Problem]:
+@dataclass(frozen=True)
+class SourceFacts:
+    """What the rules across files need to know about one post (cacheable)."""
+
+    display: str
+    folder: str
+    slug: str
+    week: str | None  # tips that hold a week (not drafts) only
+    date_line: int
+    url_line: int
+
+
+def facts_of(source: Source, display: str, settings: dict) -> SourceFacts:
+    week = None
+    if source.folder == "tips" and source.status != "draft":
+        try:
+            week = week_of(parse_date(source.get("date") or ""), settings.get("TIMEZONE"))
+        except ValueError:
+            week = None
+    url_line = source.line_of("slug") if source.get("slug") else source.line_of("title")
+    return SourceFacts(
+        display, source.folder, post_slug(source, settings), week, source.line_of("date"), url_line
+    )
+
+
+def check_site_rules(facts: list[SourceFacts]) -> list[Problem]:
     """Rules across files: one tip per week, one post per URL."""
     problems: list[Problem] = []
-    tips_by_week: dict[str, list[tuple[Source, str]]] = defaultdict(list)
-    by_url: dict[str, list[tuple[Source, str]]] = defaultdict(list)
-    for source, display in sources:
-        if source.folder not in ARTICLE_FOLDERS and source.folder != "pages":
+    tips_by_week: dict[str, list[SourceFacts]] = defaultdict(list)
+    by_url: dict[str, list[SourceFacts]] = defaultdict(list)
+    for fact in facts:
+        if fact.folder not in ARTICLE_FOLDERS and fact.folder != "pages":
             continue
-        slug = post_slug(source, settings)
-        if slug:
-            by_url[f"{source.folder}/{slug}"].append((source, display))
-        if source.folder != "tips" or source.status == "draft":
-            continue
-        try:
-            date = parse_date(source.get("date") or "")
-        except ValueError:
-            continue
-        tips_by_week[week_of(date, settings.get("TIMEZONE"))].append((source, display))
-
+        if fact.slug:
+            by_url[f"{fact.folder}/{fact.slug}"].append(fact)
+        if fact.week:
+            tips_by_week[fact.week].append(fact)
     for week, tips in sorted(tips_by_week.items()):
-        first_display = tips[0][1]
-        for other, display in tips[1:]:
+        for other in tips[1:]:
             problems.append(
                 Problem(
-                    display,
-                    other.line_of("date"),
+                    other.display,
+                    other.date_line,
                     "error",
-                    f"Date puts this tip in {week}, which already has {first_display}; "
+                    f"Date puts this tip in {week}, which already has {tips[0].display}; "
                     "one tip per week: move one to a free week (`invoke calendar` shows them) "
                     'or mark it "Status: draft"',
                 )
             )
     for url, posts in sorted(by_url.items()):
-        for other, display in posts[1:]:
+        for other in posts[1:]:
             problems.append(
                 Problem(
-                    display,
-                    other.line_of("slug") if other.get("slug") else other.line_of("title"),
+                    other.display,
+                    other.url_line,
                     "error",
-                    f"Title gives the same URL /{url}/ as {posts[0][1]}; change the title "
+                    f"Title gives the same URL /{url}/ as {posts[0].display}; change the title "
                     'or add a different "Slug:" line',
                 )
             )
@@ -289,22 +307,50 @@ def stray_files(content_root: Path) -> list[Problem]:
     return problems
 
 
-def check_content(settings: dict, theme_slugs: list[str]) -> list[Problem]:
-    """Every rule over the content folder named by settings["PATH"], sorted by file and line."""
+def check_content(
+    settings: dict, theme_slugs: list[str], cache: dict | None = None
+) -> list[Problem]:
+    """Every rule over the content folder named by settings["PATH"], sorted by file and line.
+
+    With `cache` (a dict kept between builds), a file whose size and modification time
+    are unchanged is not read again: its facts and problems are reused.
+    """
     content_root = Path(settings["PATH"])
-    sources = []
+    facts: list[SourceFacts] = []
     problems: list[Problem] = []
+    seen = set()
+    root, root_display = str(content_root) + os.sep, display_path(content_root)
     for path in find_sources(content_root):
-        display = display_path(path)
-        try:
-            source = read_source(path, content_root)
-        except UnicodeDecodeError:
-            problems.append(
-                Problem(display, 1, "error", "the file is not UTF-8 text; save it as UTF-8")
-            )
-            continue
-        sources.append((source, display))
-        problems.extend(check_source(source, display, settings, theme_slugs))
-    problems.extend(check_site_rules(sources, settings))
+        name = str(path)
+        if name.startswith(root):  # display_path(path), without resolving every file
+            display = f"{root_display}/{name[len(root) :].replace(os.sep, '/')}"
+        else:
+            display = display_path(path)
+        stat = os.stat(name)
+        key = (stat.st_mtime_ns, stat.st_size, display, tuple(theme_slugs))
+        seen.add(name)
+        cached = cache.get(name) if cache is not None else None
+        if cached is None or cached[0] != key:
+            cached = (key, *_check_file(path, content_root, display, settings, theme_slugs))
+            if cache is not None:
+                cache[name] = cached
+        _, fact, found = cached
+        problems.extend(found)
+        if fact is not None:
+            facts.append(fact)
+    if cache is not None:
+        for name in [name for name in cache if name not in seen]:
+            del cache[name]
+    problems.extend(check_site_rules(facts))
     problems.extend(stray_files(content_root))
     return sorted(problems)
+
+
+def _check_file(
+    path: Path, content_root: Path, display: str, settings: dict, theme_slugs: list[str]
+) -> tuple[SourceFacts | None, list[Problem]]:
+    try:
+        source = read_source(path, content_root)
+    except UnicodeDecodeError:
+        return None, [Problem(display, 1, "error", "the file is not UTF-8 text; save it as UTF-8")]
+    return facts_of(source, display, settings), check_source(source, display, settings, theme_slugs)

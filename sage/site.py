@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from sage.rules import ContentError
-from sage.search import SearchIndexError, index_site
+from sage.search import SearchIndexError
 from sage.subscribe import SubscribeSettingsError
 from sage.taxonomy import TaxonomyError
 
@@ -53,36 +53,52 @@ def _reset_sitemap_plugin() -> None:
 
 
 def build(settings_file: str | Path = "pelicanconf.py", verbosity: int = 0, **overrides) -> dict:
-    """Run Pelican once, then index the output for search (SEARCH_INDEX, default on).
+    """Run Pelican once (our plugins index the output for search as its last step).
 
-    Returns the settings used; raises BuildError on failure.
+    Skips the run when nothing changed since the last successful build of the same
+    output (sage/freshness.py; `SAGE_UP_TO_DATE` is then set in the returned
+    settings). Returns the settings used; raises BuildError on failure.
     """
     from pelican import Pelican
 
     _init_logging(verbosity)
     settings = read_settings(settings_file, **overrides)
+    if settings.get("SAGE_INCREMENTAL", True):
+        from sage import freshness
+
+        settings["SAGE_INPUTS"] = freshness.input_digest(settings)
+        if freshness.up_to_date(settings, settings["SAGE_INPUTS"]):
+            logger.info("Nothing changed since the last build of %s", settings["OUTPUT_PATH"])
+            settings["SAGE_UP_TO_DATE"] = True
+            return settings
     _reset_sitemap_plugin()
     try:
         Pelican(settings).run()
-        if settings.get("SEARCH_INDEX", True):
-            index_site(settings["OUTPUT_PATH"])
     except (ContentError, TaxonomyError, SubscribeSettingsError, SearchIndexError) as error:
         _reset_sitemap_plugin()
         raise BuildError(str(error)) from None
     except RuntimeError as error:
         _reset_sitemap_plugin()
         raise BuildError(f"the build stopped on the error logged above ({error})") from None
+    finally:
+        from sage import files
+
+        files.listen(None)
     return settings
 
 
 def publish(
     settings_file: str | Path = "publishconf.py", output: str | Path = "output", **overrides
 ) -> Path:
-    """Build into a temporary folder, then swap it into `output` only if it succeeded."""
+    """Build into a temporary folder, then swap it into `output` only if it succeeded.
+
+    A publish is always a clean build (SAGE_INCREMENTAL off): nothing cached is trusted.
+    """
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
     try:
+        overrides.setdefault("SAGE_INCREMENTAL", False)
         build(settings_file, OUTPUT_PATH=str(staging), **overrides)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

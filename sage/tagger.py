@@ -143,6 +143,7 @@ class Tagger:
         source: str = "themes.toml",
     ):
         self.settings = settings or TaggerSettings()
+        self.version = ""  # set by whoever knows the vocabulary's source (a cache key)
         self.slugs = [theme.slug for theme in themes]
         self._stemmer = Stemmer.Stemmer("english")
         self._stems: dict[str, str] = {}  # word -> stem (a cache)

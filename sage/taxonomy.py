@@ -32,8 +32,29 @@ class Theme:
     vocabulary: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
+_LOADED: dict[tuple, list[Theme]] = {}
+
+
 def load_taxonomy(path: Path, display: str | None = None) -> list[Theme]:
-    """Load and validate the taxonomy; raise TaxonomyError naming the bad entry."""
+    """Load and validate the taxonomy; raise TaxonomyError naming the bad entry.
+
+    Parsed once per version of the file (every generator of a build asks for it).
+    """
+    try:
+        info = path.stat()
+        key = (str(path), info.st_mtime_ns, info.st_size, display)
+    except OSError:
+        key = None
+    if key in _LOADED:
+        return _LOADED[key]
+    themes = _load_taxonomy(path, display)
+    if key is not None:
+        _LOADED.clear()
+        _LOADED[key] = themes
+    return themes
+
+
+def _load_taxonomy(path: Path, display: str | None) -> list[Theme]:
     where = display or str(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -22,7 +22,11 @@ def plain(html: str) -> str:
 
 def reading_minutes(html: str) -> int:
     """Minutes to read, at 230 words a minute, at least one."""
-    return max(1, math.ceil(len(plain(html).split()) / WORDS_PER_MINUTE))
+    return minutes_for(len(plain(html).split()))
+
+
+def minutes_for(words: int) -> int:
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
 
 def first_paragraph(html: str) -> Markup:

@@ -6,8 +6,8 @@ see the same law of the week.
 
 from __future__ import annotations
 
-import hashlib
-from bisect import bisect_left
+import zlib
+from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Iterable, Sequence
 
@@ -29,37 +29,60 @@ def tip_of_week(tips: Iterable, week: str):
     return best
 
 
-def _stable_rank(week: str, slug: str) -> str:
-    return hashlib.sha256(f"{week}:{slug}".encode()).hexdigest()
+class LawPicker:
+    """Chooses the law of each issue, deterministically, in time linear in the site.
+
+    Prefers the laws sharing the most themes with the tip that were not used in
+    the recent issues; among those, the week's hash picks one, so a pick never
+    depends on the order of the files. Only laws dated no later than the tip are
+    eligible, so adding a law never changes an issue that went out before it.
+    """
+
+    def __init__(self, laws: Sequence):
+        self.laws = sorted(laws, key=lambda law: (law.date, law.slug))
+        self._dates = [law.date for law in self.laws]
+        self._by_theme: dict[str, list[int]] = {}
+        for index, law in enumerate(self.laws):
+            for slug in theme_slugs(law):
+                self._by_theme.setdefault(slug, []).append(index)
+
+    def pick(self, tip, recent: Iterable[str] = ()):
+        if not self.laws:
+            return None
+        eligible = bisect_right(self._dates, tip.date) or len(self.laws)
+        recent = set(recent)
+        shared: dict[int, int] = {}
+        for slug in theme_slugs(tip):
+            for index in self._by_theme.get(slug, ()):
+                if index >= eligible:
+                    break
+                if self.laws[index].slug not in recent:
+                    shared[index] = shared.get(index, 0) + 1
+        if shared:
+            best = max(shared.values())
+            candidates = sorted(index for index, count in shared.items() if count == best)
+        else:
+            candidates = [i for i in range(eligible) if self.laws[i].slug not in recent]
+            candidates = candidates or list(range(eligible))
+        return self.laws[candidates[_week_hash(tip.week) % len(candidates)]]
+
+
+def _week_hash(week: str) -> int:
+    return zlib.crc32(week.encode("utf-8"))
 
 
 def pick_law(tip, laws: Sequence, recent: Iterable[str] = ()):
-    """Choose the law for `tip`'s issue, deterministically.
-
-    Prefers laws that share the most themes with the tip and were not used in
-    the recent issues; only laws dated no later than the tip are eligible, so
-    adding a law never changes an issue that went out before it existed.
-    """
-    eligible = [law for law in laws if law.date <= tip.date] or list(laws)
-    if not eligible:
-        return None
-    recent = set(recent)
-    fresh = [law for law in eligible if law.slug not in recent] or eligible
-    tip_themes = set(theme_slugs(tip))
-
-    def rank(law):
-        shared = len(tip_themes & set(theme_slugs(law)))
-        return (-shared, _stable_rank(tip.week, law.slug))
-
-    return min(fresh, key=rank)
+    """The law for `tip`'s issue (see LawPicker); for one tip, build no index."""
+    return LawPicker(laws).pick(tip, recent)
 
 
 def laws_by_week(tips: Sequence, laws: Sequence) -> dict[str, object]:
     """The law of every tip's week, oldest issue first, avoiding the last eight laws."""
+    picker = LawPicker(laws)
     picks: dict[str, object] = {}
     recent: deque[str] = deque(maxlen=RECENT_LAWS)
     for tip in sorted(tips, key=lambda t: t.week):
-        law = pick_law(tip, laws, recent)
+        law = picker.pick(tip, recent)
         if law is not None:
             picks[tip.week] = law
             recent.append(law.slug)
@@ -91,9 +114,10 @@ def laws_for_issues(picks: dict[str, object], tips: Iterable, laws: Sequence) ->
     queued issue shows the law that will be sent.
     """
     merged = dict(picks)
+    picker = LawPicker(laws)
     for tip in sorted((t for t in tips if t.week not in picks), key=lambda t: t.week):
         earlier = sorted(week for week in merged if week < tip.week)[-RECENT_LAWS:]
-        law = pick_law(tip, laws, [merged[week].slug for week in earlier])
+        law = picker.pick(tip, [merged[week].slug for week in earlier])
         if law is not None:
             merged[tip.week] = law
     return merged

@@ -66,6 +66,7 @@ def build_site(content: Path, output: Path, settings_file: str = "pelicanconf.py
     from sage.site import build
 
     overrides.setdefault("SAGE_CURRENT_WEEK", FIXTURE_WEEK)
+    overrides.setdefault("CACHE_PATH", str(Path(output).parent / ".cache"))
     if not (Path(content) / "themes.toml").exists():
         overrides.setdefault("THEMES_FILE", str(TAXONOMY))
     return build(ROOT / settings_file, PATH=str(content), OUTPUT_PATH=str(output), **overrides)

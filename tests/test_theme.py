@@ -226,8 +226,13 @@ def test_with_a_form_the_subscribe_call_is_mailchimps_embedded_form(signup_build
 
 
 def test_search_indexes_tips_laws_and_stories_only(built_site):
-    entry = json.loads(read(built_site, "pagefind/pagefind-entry.json"))
-    assert entry["languages"]["en"]["page_count"] == 7
+    shards = sorted((built_site / "pagefind").glob("*/pagefind-entry.json"))
+    assert len(shards) > 1
+    counts = [json.loads(p.read_text())["languages"]["en"]["page_count"] for p in shards]
+    assert sum(counts) == 7
+    search_page = read(built_site, "search/index.html")
+    listed = re.search(r'data-shards="([^"]*)"', search_page).group(1).split(",")
+    assert listed == [p.parent.name for p in shards]
     bodies = [
         p.relative_to(built_site).as_posix()
         for p in built_site.rglob("*.html")
@@ -253,14 +258,27 @@ def test_search_indexes_tips_laws_and_stories_only(built_site):
     assert scripts == ["search/index.html"]
 
 
-def test_search_index_is_replaced_on_every_build(tmp_path):
+def test_search_index_keeps_unchanged_shards_and_rebuilds_the_rest(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_SITE, content)
     output = tmp_path / "output"
-    build_site(FIXTURE_SITE, output)
-    stale = output / "pagefind" / "fragment" / "stale.pf_fragment"
-    stale.write_text("old")
-    build_site(FIXTURE_SITE, output)
-    assert not stale.exists()
-    assert (output / "pagefind" / "pagefind.js").is_file()
+    build_site(content, output)
+    bundle = output / "pagefind"
+    shards = {p.name for p in bundle.iterdir() if p.is_dir()}
+    stray = bundle / "99"
+    stray.mkdir()
+    marks = {name: bundle / name / "mark" for name in shards}
+    for mark in marks.values():
+        mark.write_text("kept")
+    story = next((content / "stories").glob("*.md"))
+    story.write_text(
+        story.read_text(encoding="utf-8") + "\nA new closing line.\n", encoding="utf-8"
+    )
+    build_site(content, output)
+    kept = {name for name, mark in marks.items() if mark.exists()}
+    assert not stray.exists()
+    assert len(kept) == len(shards) - 1
+    assert all((bundle / name / "pagefind.js").is_file() for name in shards)
 
 
 def test_nothing_is_loaded_from_another_host(published_site):

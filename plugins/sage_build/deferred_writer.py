@@ -7,7 +7,9 @@ happens when the build is finalized: the work is split between forked worker
 processes, which share the finished site model copy-on-write. Other slow,
 independent work (the newsletter's emails) joins the same queue with `defer()`.
 
-A page whose bytes are unchanged is not rewritten, so its file keeps its date.
+A page whose bytes are unchanged is not rewritten, so its file keeps its date;
+with a build state (sage/build_state.py), a page whose fingerprint is unchanged
+since the last build is not even rendered (sage/fingerprints.py).
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from pelican.plugins import signals
 from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from sage.build_state import BuildState
 from sage.files import write_if_changed
+from sage.fingerprints import PageFingerprints
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +42,9 @@ class DeferredWriter(Writer):
         super().__init__(output_path, settings=settings)
         DeferredWriter.current = self
         self.jobs: list[tuple[Callable, tuple]] = []
+        self.state: BuildState | None = (settings or {}).get("SAGE_BUILD_STATE")
+        self.fingerprints: PageFingerprints | None = None
+        self.rendered = self.kept = 0
 
     # Pelican's API -----------------------------------------------------------
 
@@ -67,13 +74,43 @@ class DeferredWriter(Writer):
             return
         local = {"localsiteurl": context.get("localsiteurl"), "output_file": name, **kwargs}
         signals.content_written.send(path, context=ChainMap(local, context))
+        if self.state is not None:
+            if self.fingerprints is None:
+                self.fingerprints = PageFingerprints(context)
+            fingerprint = self.fingerprints.page(name, template_name, kwargs)
+            if self._unchanged(fingerprint, [path]):
+                return
         self.jobs.append((_render_page, (template, context, local, path)))
+        self.rendered += 1
 
     # Ours ----------------------------------------------------------------------
 
-    def defer(self, job: Callable, *args) -> None:
-        """Run `job(*args)` with the page renders, in whichever worker takes it."""
+    def defer(
+        self, job: Callable, *args, fingerprint: str | None = None, outputs: tuple = ()
+    ) -> None:
+        """Run `job(*args)` with the page renders, in whichever worker takes it.
+
+        With a `fingerprint` of its inputs and the files it writes (`outputs`), the job
+        is skipped when the last build ran it with the same inputs and its files exist.
+        """
+        if fingerprint is not None and self._unchanged(fingerprint, list(outputs)):
+            return
         self.jobs.append((job, args))
+
+    def _unchanged(self, fingerprint: str, outputs: list[str]) -> bool:
+        """Record `outputs` as this build's, and say if last build's files can stay."""
+        state = self.state
+        if state is None or not outputs:
+            return False
+        for output in outputs:
+            state.next_outputs[output] = fingerprint
+            state.produce(output)
+        if all(state.outputs.get(output) == fingerprint for output in outputs) and all(
+            os.path.exists(output) for output in outputs
+        ):
+            self.kept += 1
+            return True
+        return False
 
     def _claim(self, path: str, override: bool) -> bool:
         """Pelican's overwrite rules (Writer._open_w), checked before rendering."""
@@ -138,6 +175,6 @@ def _run(jobs: list[tuple[Callable, tuple]]) -> None:
 def _render_page(template, context: dict, local: dict, path: str) -> None:
     if local["localsiteurl"]:
         context["localsiteurl"] = local["localsiteurl"]
-    output = template.render(ChainMap(local, context))
+    output = template.render({**context, **local})
     write_if_changed(Path(path), output)
     logger.info('Writing "%s"', path)

@@ -5,18 +5,22 @@ a broken post stops the build with one line per problem instead of a traceback
 or a silently skipped file.
 """
 
+import hashlib
 import logging
 from itertools import chain
 
+from markupsafe import Markup
 from pelican import signals
 
 from sage import templating
 from sage.reader import SageMarkdownReader
+from sage.reading import meta_description
 from sage.rules import ContentError, check_content, display_path
 from sage.taxonomy import load_taxonomy, taxonomy_path
 from sage.weeks import week_label, week_of
 
 logger = logging.getLogger(__name__)
+PAGE_LISTS = ("pages", "hidden_pages", "draft_pages")
 
 
 def enforce_rules(generator) -> None:
@@ -24,7 +28,10 @@ def enforce_rules(generator) -> None:
     settings = generator.settings
     path = taxonomy_path(settings)
     themes = load_taxonomy(path, display=display_path(path))
-    problems = check_content(settings, [theme.slug for theme in themes])
+    # The build state (plugins/sage_build) keeps unchanged files' results between builds.
+    state = settings.get("SAGE_BUILD_STATE")
+    cache = state.sources if state is not None else None
+    problems = check_content(settings, [theme.slug for theme in themes], cache)
     errors = [problem for problem in problems if problem.is_error]
     if errors:
         raise ContentError(errors)
@@ -68,6 +75,39 @@ def use_sage_reader(readers) -> None:
         readers.reader_classes[extension] = SageMarkdownReader
 
 
+def measure_posts(generators) -> None:
+    """Once every post is read (links resolved): what templates show about each post,
+    computed once instead of on every page that shows it (and, with a build state,
+    only for posts whose text or summary changed since the last build)."""
+    state = generators[0].settings.get("SAGE_BUILD_STATE") if generators else None
+    known = state.measures if state is not None else {}
+    measured = {}
+    for generator in generators:
+        for item in chain(all_articles(generator) if hasattr(generator, "drafts") else (),
+                          *(getattr(generator, name, ()) for name in PAGE_LISTS)):  # fmt: skip
+            content, summary = item.content, item.summary
+            kind = getattr(item, "kind", None)
+            key = hashlib.blake2b(f"{kind}\0{summary}\0{content}".encode(), digest_size=16).digest()
+            facts = known.get(key) or measured.get(key) or _measure(kind, content, summary)
+            measured[key] = facts
+            words, item.description, law_text, commentary = facts
+            item.word_count = words
+            item.reading_minutes = templating.minutes_for(words)
+            if kind == "law":
+                item.law_text, item.commentary = Markup(law_text), Markup(commentary)
+    if state is not None:
+        state.measures = measured
+
+
+def _measure(kind: str | None, content: str, summary: str) -> tuple:
+    words = len(templating.plain(content).split())
+    law_text = commentary = ""
+    if kind == "law":
+        law_text = str(templating.first_paragraph(content))
+        commentary = str(templating.after_first_paragraph(content))
+    return words, meta_description(summary), law_text, commentary
+
+
 def add_template_helpers(generator) -> None:
     generator.env.filters.update(templating.FILTERS)
     generator.env.globals.update(templating.globals_for(generator.settings))
@@ -77,4 +117,5 @@ def register():
     signals.article_generator_init.connect(enforce_rules)
     signals.article_generator_pretaxonomy.connect(describe_posts)
     signals.generator_init.connect(add_template_helpers)
+    signals.all_generators_finalized.connect(measure_posts)
     signals.readers_init.connect(use_sage_reader)

@@ -10,6 +10,7 @@ emails for preview and scheduling, but web pages only where drafts go.
 
 import logging
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from time import perf_counter
 
@@ -19,7 +20,8 @@ from pelican import signals
 from pelican.generators import Generator
 
 from newsletter.compose import MAX_HTML_BYTES, absolute_links, compose_email
-from newsletter.issues import Issue, issues_folder, remove_stale, write_issue
+from newsletter.issues import Issue, issue_files, issues_folder, remove_stale, write_issue
+from sage.fingerprints import digest, issue_fields
 from sage.templating import first_paragraph, plain
 from sage.urls import site_url
 from sage.weekly import laws_for_issues, stories_by_week
@@ -102,17 +104,33 @@ class IssueView:
     subject: str
     preheader: str
     tip_url: str  # absolute when SITEURL is set, public even for a queued tip
-    tip_html: Markup
     law_url: str
-    law_text: Markup
     story_url: str
-    story_summary: Markup
     home_url: str
     web_url: str
     index_url: str
     url: str  # site-relative URL of the web version
     save_as: str
+    siteurl: str = ""
     preheader_padding: Markup = PREHEADER_PADDING
+
+    # The HTML parts are made when a template first asks (only changed issues render).
+    @cached_property
+    def tip_html(self) -> Markup:
+        return Markup(absolute_links(self.tip.get_content(self.siteurl), self.tip_url))
+
+    @cached_property
+    def law_text(self) -> Markup:
+        if self.law is None:
+            return Markup("")
+        text = first_paragraph(self.law.get_content(self.siteurl))
+        return Markup(absolute_links(text, self.law_url))
+
+    @cached_property
+    def story_summary(self) -> Markup:
+        if self.story is None:
+            return Markup("")
+        return Markup(absolute_links(self.story.get_summary(self.siteurl), self.story_url))
 
 
 def public_url(article, settings: dict) -> str:
@@ -193,20 +211,14 @@ class NewsletterGenerator(Generator):
             subject=subject,
             preheader=plain(tip.summary),
             tip_url=tip_url,
-            tip_html=Markup(absolute_links(tip.get_content(siteurl), tip_url)),
             law_url=law_url,
-            law_text=Markup(absolute_links(first_paragraph(law.get_content(siteurl)), law_url))
-            if law
-            else Markup(""),
             story_url=story_url,
-            story_summary=Markup(absolute_links(story.get_summary(siteurl), story_url))
-            if story
-            else Markup(""),
             home_url=site_url(siteurl, ""),
             web_url=site_url(siteurl, options["NEWSLETTER_URL"].format(week=tip.week)),
             index_url=site_url(siteurl, options["NEWSLETTER_INDEX_URL"]),
             url=options[url_key].format(week=tip.week),
             save_as=web.format(week=tip.week) if web else "",
+            siteurl=siteurl,
         )
 
     def generate_output(self, writer):
@@ -215,10 +227,18 @@ class NewsletterGenerator(Generator):
         email = self.env.get_template("email/issue.html")
         page = self.get_template("newsletter")
         relative = settings["RELATIVE_URLS"]
-        # A writer that renders in parallel takes the emails too (plugins/sage_build).
-        run = getattr(writer, "defer", None) or (lambda job, *args: job(*args))
+        # A writer that renders in parallel takes the emails too, and skips an issue
+        # whose inputs did not change since the last build (plugins/sage_build).
+        defer = getattr(writer, "defer", None)
         for view in self.views:
-            run(self.write_email, email, view, folder)
+            if defer is None:
+                self.write_email(email, view, folder)
+            else:
+                defer(
+                    self.write_email, email, view, folder,
+                    fingerprint=digest("email", issue_fields(view), self.options),
+                    outputs=tuple(str(path) for path in issue_files(folder, view.week)),
+                )  # fmt: skip
             if view.save_as:
                 writer.write_file(
                     view.save_as, page, self.context, relative, issue=view, url=view.url,

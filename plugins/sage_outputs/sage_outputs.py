@@ -12,8 +12,9 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from sage.feeds import FeedInfo, write_feeds
+from sage.feeds import FeedInfo, queue_feeds
 from sage.files import write_if_changed
+from sage.fingerprints import digest, listing
 from sage.urls import site_url
 from sage.weekly import laws_by_week, tip_of_week
 from sage.weeks import current_week
@@ -38,6 +39,10 @@ def index_document(articles: list, siteurl: str) -> str:
     items = sorted(articles, key=lambda a: a.date, reverse=True)
     document = {"items": [index_entry(article, siteurl) for article in items]}
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+def write_index(path: str, articles: list, siteurl: str) -> None:
+    write_if_changed(Path(path), index_document(articles, siteurl))
 
 
 def robots_txt(siteurl: str) -> str:
@@ -73,7 +78,14 @@ class SiteOutputsGenerator(Generator):
         settings = self.settings
         siteurl = settings.get("SITEURL", "")
         articles = self.context.get("articles", [])
-        write_if_changed(Path(self.output_path, "index.json"), index_document(articles, siteurl))
+        index = str(Path(self.output_path, "index.json"))
+        defer = getattr(writer, "defer", None)
+        if defer is None:
+            write_index(index, articles, siteurl)
+        else:  # skipped when no post's listing changed (plugins/sage_build)
+            inputs = [listing(article) for article in articles]
+            defer(write_index, index, articles, siteurl,
+                  fingerprint=digest("index", inputs), outputs=(index,))  # fmt: skip
         write_if_changed(Path(self.output_path, "robots.txt"), robots_txt(siteurl))
         sitename = settings["SITENAME"]
         feeds = [
@@ -102,7 +114,7 @@ class SiteOutputsGenerator(Generator):
                 )
             )
         for feed, items in feeds:
-            write_feeds(self.output_path, feed, items, settings)
+            queue_feeds(writer, self.output_path, feed, items, settings)
 
 
 def get_generators(_pelican):

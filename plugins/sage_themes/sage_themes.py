@@ -12,7 +12,7 @@ from itertools import chain
 from pelican import signals
 from pelican.generators import Generator
 
-from sage.feeds import FeedInfo, write_feeds
+from sage.feeds import FeedInfo, queue_feeds
 from sage.post_themes import explicit_themes, load_tagger, themes_for
 
 logger = logging.getLogger(__name__)
@@ -60,6 +60,9 @@ def assign_themes(generator) -> None:
     themes, tagger = load_tagger(generator.settings)
     pages = theme_pages(generator.settings, themes)
     generator.context[CONTEXT_KEY] = pages
+    # The build state (plugins/sage_build) remembers the tagger's choice for unchanged posts.
+    state = generator.settings.get("SAGE_BUILD_STATE")
+    cache = state.themes if state is not None else None
     untagged = 0
     for article in chain(
         generator.articles,
@@ -76,6 +79,7 @@ def assign_themes(generator) -> None:
             article.title,
             article._content or "",
             explicit_themes(article.metadata.get("themes")),
+            cache,
         )
         article.themes = [pages[slug] for slug in slugs if slug in pages]
         untagged += not article.themes
@@ -115,7 +119,7 @@ class ThemePagesGenerator(Generator):
                 atom_path=f"feeds/themes/{theme.slug}.atom.xml",
                 json_path=f"feeds/themes/{theme.slug}.json",
             )
-            write_feeds(self.output_path, feed, theme.articles, settings)
+            queue_feeds(writer, self.output_path, feed, theme.articles, settings)
         writer.write_file(
             settings["THEMES_INDEX_SAVE_AS"],
             self.get_template("themes"),

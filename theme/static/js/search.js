@@ -6,10 +6,14 @@ const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 let pagefind;
 
+// The index comes in shards (one Pagefind bundle each, see sage/search.py): load the
+// first, then merge the others into it.
 async function engine() {
   if (!pagefind) {
-    pagefind = await import(`${form.dataset.bundle}pagefind.js`);
+    const [first, ...others] = form.dataset.shards.split(",").filter(Boolean);
+    pagefind = await import(`${form.dataset.bundle}${first}/pagefind.js`);
     await pagefind.options({ baseUrl: form.dataset.base });
+    await Promise.all(others.map((shard) => pagefind.mergeIndex(`${form.dataset.bundle}${shard}/`)));
     pagefind.init();
   }
   return pagefind;
