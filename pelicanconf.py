@@ -35,14 +35,13 @@ FILENAME_METADATA = ""
 # Tips dated in the future are queued: Pelican treats them as drafts.
 WITH_FUTURE_DATES = False
 
-# Caches (safe to delete): Pelican's reader cache, and each output folder's build
-# state (plugins/sage_build) that lets an edit re-render only the pages it changes.
+# The build cache (safe to delete): each output folder's build state, which lets an
+# edit re-render only the pages it changes, and compiled templates (plugins/sage_build).
+# Pelican's own content cache stays off: our reader is fast enough that re-reading a
+# post costs less than unpickling it, and it kept a second copy of the site in memory.
 CACHE_PATH = ".cache"
 SAGE_INCREMENTAL = True  # `invoke publish` turns it off: a release is a clean build
-CACHE_CONTENT = True
-LOAD_CONTENT_CACHE = True
-CONTENT_CACHING_LAYER = "reader"
-GZIP_CACHE = False
+CACHE_CONTENT = False
 
 PLUGIN_PATHS = ["plugins"]
 # neighbors (pelican-neighbors): previous/next post of the same kind (category).

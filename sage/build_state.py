@@ -43,7 +43,6 @@ class BuildState:
     search: dict = field(default_factory=dict)
     measures: dict = field(default_factory=dict)
     path: Path | None = field(default=None, repr=False)
-    loaded: bool = False  # False: no usable state, so this is a full build
     valid_until: float | None = field(default=None, repr=False)  # see sage/freshness.py
     # This build's record, committed by save() once the build succeeded.
     next_outputs: dict = field(default_factory=dict, repr=False)
@@ -88,7 +87,7 @@ class BuildState:
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 # Settings that change how a build runs, not what it produces.
 UNKEYED = {
-    "SAGE_BUILD_STATE", "SAGE_INPUTS", "SAGE_WORKERS", "LOAD_CONTENT_CACHE", "CACHE_PATH",
+    "SAGE_BUILD_STATE", "SAGE_INPUTS", "SAGE_WORKERS", "CACHE_PATH",
 }  # fmt: skip
 
 
@@ -125,5 +124,4 @@ def load_state(settings: dict, code_version: str) -> BuildState:
         return state
     for name in ("sources", "themes", "outputs", "produced", "search", "measures"):
         setattr(state, name, payload[name])
-    state.loaded = True
     return state

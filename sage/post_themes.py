@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sage.markdown import render
+from sage.parallel import fork_map
 from sage.rules import aware_date, display_path, split_list
 from sage.sources import Source, find_sources, read_source
 from sage.tagger import Decision, Tagger, TaggerSettings
@@ -46,23 +47,43 @@ def explicit_themes(value) -> list[str]:
     return split_list(str(value or ""))
 
 
-def themes_for(
-    tagger: Tagger, title: str, html: str, explicit: list[str], cache: dict | None = None
-) -> tuple[list[str], str]:
-    """(slugs, who decided): the author's line if any, else the tagger's choice.
-
-    `cache` (kept between builds) maps a post's title, text and vocabulary to the
-    tagger's choice, so an unchanged post is not tagged again.
-    """
+def themes_for(tagger: Tagger, title: str, html: str, explicit: list[str]) -> tuple[list[str], str]:
+    """(slugs, who decided): the author's line if any, else the tagger's choice."""
     if explicit:
         return explicit, "author"
-    if cache is None:
-        return tagger.tag(title, html), "tagger"
-    key = hashlib.blake2b(f"{tagger.version}\0{title}\0{html}".encode(), digest_size=16).digest()
-    slugs = cache.get(key)
-    if slugs is None:
-        slugs = cache[key] = tagger.tag(title, html)
-    return list(slugs), "tagger"
+    return tagger.tag(title, html), "tagger"
+
+
+def themes_of_posts(
+    tagger: Tagger, posts: list[tuple[str, str, list[str]]], cache: dict | None, workers: int = 1
+) -> list[tuple[list[str], str]]:
+    """themes_for() of many posts ((title, html, explicit themes) each), the tagging
+    shared between `workers` processes. `cache` keeps only this call's posts."""
+    keys = [
+        hashlib.blake2b(f"{tagger.version}\0{title}\0{html}".encode(), digest_size=16).digest()
+        for title, html, _ in posts
+    ]
+    known = cache if cache is not None else {}
+    todo = {
+        key: (title, html)
+        for key, (title, html, explicit) in zip(keys, posts, strict=True)
+        if not explicit and key not in known
+    }
+    found = fork_map(_tag, [(tagger, *post) for post in todo.values()], workers)
+    chosen = {key: known[key] for key in keys if key in known}
+    chosen.update(zip(todo, found, strict=True))
+    if cache is not None:
+        cache.clear()
+        cache.update(chosen)
+    return [
+        (explicit, "author") if explicit else (list(chosen[key]), "tagger")
+        for key, (_, _, explicit) in zip(keys, posts, strict=True)
+    ]
+
+
+def _tag(job: tuple) -> list[str]:
+    tagger, title, html = job
+    return tagger.tag(title, html)
 
 
 def render_body(settings: dict, markdown_text: str) -> str:

@@ -15,6 +15,7 @@ from pelican.readers import BaseReader
 from pelican.utils import pelican_open
 
 from sage.markdown import render
+from sage.rules import parse_date
 from sage.sources import parse_source
 
 
@@ -31,3 +32,8 @@ class SageMarkdownReader(BaseReader):
             value = render(field.value) if name in formatted else field.value
             metadata[name] = self.process_metadata(name, value)
         return render(source.body), metadata
+
+    def process_metadata(self, name: str, value):
+        if name in ("date", "modified"):  # as Pelican does, faster (sage/rules.py)
+            return parse_date(value)
+        return super().process_metadata(name, value)

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pelican.utils import get_date, slugify
+from pelican.utils import SafeDatetime, get_date, slugify
 
+from sage.parallel import fork_map
 from sage.sources import Source, count_words, find_sources, first_paragraph, read_source
 from sage.weeks import week_of
 
@@ -50,9 +51,20 @@ class ContentError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+# Dates as authors write them; parsed directly, since dateutil (Pelican's get_date) is
+# slow. Anything else goes to get_date, so every date still means what Pelican reads.
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?(?:[+-]\d{2}:\d{2})?)?")
+
+
 def parse_date(value: str) -> dt.datetime:
     """Parse a Date: value exactly as Pelican's reader does."""
-    return get_date(value.replace("_", " "))
+    value = value.replace("_", " ").strip()
+    if _ISO_DATE.fullmatch(value):
+        try:
+            return SafeDatetime.fromisoformat(value)
+        except ValueError:
+            pass  # e.g. 2026-02-30: get_date says why
+    return get_date(value)
 
 
 def aware_date(text: str, timezone: str) -> dt.datetime | None:
@@ -308,17 +320,18 @@ def stray_files(content_root: Path) -> list[Problem]:
 
 
 def check_content(
-    settings: dict, theme_slugs: list[str], cache: dict | None = None
+    settings: dict, theme_slugs: list[str], cache: dict | None = None, workers: int = 1
 ) -> list[Problem]:
     """Every rule over the content folder named by settings["PATH"], sorted by file and line.
 
     With `cache` (a dict kept between builds), a file whose size and modification time
-    are unchanged is not read again: its facts and problems are reused.
+    are unchanged is not read again: its facts and problems are reused. The files to
+    read are shared between `workers` processes.
     """
     content_root = Path(settings["PATH"])
-    facts: list[SourceFacts] = []
-    problems: list[Problem] = []
-    seen = set()
+    known = cache if cache is not None else {}
+    checked: dict[str, tuple] = {}
+    todo: list[tuple] = []
     root, root_display = str(content_root) + os.sep, display_path(content_root)
     for path in find_sources(content_root):
         name = str(path)
@@ -328,19 +341,24 @@ def check_content(
             display = display_path(path)
         stat = os.stat(name)
         key = (stat.st_mtime_ns, stat.st_size, display, tuple(theme_slugs))
-        seen.add(name)
-        cached = cache.get(name) if cache is not None else None
-        if cached is None or cached[0] != key:
-            cached = (key, *_check_file(path, content_root, display, settings, theme_slugs))
-            if cache is not None:
-                cache[name] = cached
-        _, fact, found = cached
-        problems.extend(found)
-        if fact is not None:
-            facts.append(fact)
+        cached = known.get(name)
+        if cached is not None and cached[0] == key:
+            checked[name] = cached
+        else:
+            checked[name] = None
+            todo.append((name, key, path, display))
+
+    def check(job: tuple) -> tuple:
+        _, key, path, display = job
+        return (key, *_check_file(path, content_root, display, settings, theme_slugs))
+
+    for job, result in zip(todo, fork_map(check, todo, workers), strict=True):
+        checked[job[0]] = result
     if cache is not None:
-        for name in [name for name in cache if name not in seen]:
-            del cache[name]
+        cache.clear()
+        cache.update(checked)
+    facts = [fact for _, fact, _ in checked.values() if fact is not None]
+    problems = [problem for _, _, found in checked.values() for problem in found]
     problems.extend(check_site_rules(facts))
     problems.extend(stray_files(content_root))
     return sorted(problems)

@@ -43,10 +43,6 @@ def open_state(pelican_object) -> None:
     else:
         state = BuildState()  # a clean build that leaves no state behind
     settings[STATE] = state
-    if not state.loaded:
-        # Pelican's reader cache knows file dates, not our reader's code: after a
-        # change to the code or settings, read every post again (and re-cache it).
-        settings["LOAD_CONTENT_CACHE"] = False
     files.listen(state.produce)
 
 

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from pelican import signals
 
 from sage import templating
+from sage.parallel import fork_map, worker_count
 from sage.reader import SageMarkdownReader
 from sage.reading import meta_description
 from sage.rules import ContentError, check_content, display_path
@@ -31,7 +32,8 @@ def enforce_rules(generator) -> None:
     # The build state (plugins/sage_build) keeps unchanged files' results between builds.
     state = settings.get("SAGE_BUILD_STATE")
     cache = state.sources if state is not None else None
-    problems = check_content(settings, [theme.slug for theme in themes], cache)
+    workers = worker_count(settings)
+    problems = check_content(settings, [theme.slug for theme in themes], cache, workers)
     errors = [problem for problem in problems if problem.is_error]
     if errors:
         raise ContentError(errors)
@@ -79,27 +81,36 @@ def measure_posts(generators) -> None:
     """Once every post is read (links resolved): what templates show about each post,
     computed once instead of on every page that shows it (and, with a build state,
     only for posts whose text or summary changed since the last build)."""
-    state = generators[0].settings.get("SAGE_BUILD_STATE") if generators else None
+    if not generators:
+        return
+    settings = generators[0].settings
+    state = settings.get("SAGE_BUILD_STATE")
     known = state.measures if state is not None else {}
-    measured = {}
+    items, keys, todo = [], [], {}
     for generator in generators:
         for item in chain(all_articles(generator) if hasattr(generator, "drafts") else (),
                           *(getattr(generator, name, ()) for name in PAGE_LISTS)):  # fmt: skip
-            content, summary = item.content, item.summary
-            kind = getattr(item, "kind", None)
+            kind, content, summary = getattr(item, "kind", None), item.content, item.summary
             key = hashlib.blake2b(f"{kind}\0{summary}\0{content}".encode(), digest_size=16).digest()
-            facts = known.get(key) or measured.get(key) or _measure(kind, content, summary)
-            measured[key] = facts
-            words, item.description, law_text, commentary = facts
-            item.word_count = words
-            item.reading_minutes = templating.minutes_for(words)
-            if kind == "law":
-                item.law_text, item.commentary = Markup(law_text), Markup(commentary)
+            if key not in known:
+                todo[key] = (kind, content, summary)
+            items.append(item)
+            keys.append(key)
+    measured = {key: known[key] for key in keys if key in known}
+    found = fork_map(_measure, list(todo.values()), worker_count(settings))
+    measured.update(zip(todo, found, strict=True))
+    for item, key in zip(items, keys, strict=True):
+        words, item.description, law_text, commentary = measured[key]
+        item.word_count = words
+        item.reading_minutes = templating.minutes_for(words)
+        if getattr(item, "kind", None) == "law":
+            item.law_text, item.commentary = Markup(law_text), Markup(commentary)
     if state is not None:
         state.measures = measured
 
 
-def _measure(kind: str | None, content: str, summary: str) -> tuple:
+def _measure(post: tuple) -> tuple:
+    kind, content, summary = post
     words = len(templating.plain(content).split())
     law_text = commentary = ""
     if kind == "law":

@@ -13,7 +13,8 @@ from pelican import signals
 from pelican.generators import Generator
 
 from sage.feeds import FeedInfo, queue_feeds
-from sage.post_themes import explicit_themes, load_tagger, themes_for
+from sage.parallel import worker_count
+from sage.post_themes import explicit_themes, load_tagger, themes_of_posts
 
 logger = logging.getLogger(__name__)
 CONTEXT_KEY = "sage_theme_pages"
@@ -63,24 +64,28 @@ def assign_themes(generator) -> None:
     # The build state (plugins/sage_build) remembers the tagger's choice for unchanged posts.
     state = generator.settings.get("SAGE_BUILD_STATE")
     cache = state.themes if state is not None else None
-    untagged = 0
-    for article in chain(
-        generator.articles,
-        generator.drafts,
-        generator.hidden_articles,
-        generator.translations,
-        generator.drafts_translations,
-        generator.hidden_translations,
-    ):
-        # _content: the rendered HTML before intrasite links are resolved (not all
-        # content is read yet at this signal, so .content would warn about them).
-        slugs, article.themes_source = themes_for(
-            tagger,
-            article.title,
-            article._content or "",
-            explicit_themes(article.metadata.get("themes")),
-            cache,
+    articles = list(
+        chain(
+            generator.articles,
+            generator.drafts,
+            generator.hidden_articles,
+            generator.translations,
+            generator.drafts_translations,
+            generator.hidden_translations,
         )
+    )
+    # _content: the rendered HTML before intrasite links are resolved (not all
+    # content is read yet at this signal, so .content would warn about them).
+    posts = [
+        (article.title, article._content or "", explicit_themes(article.metadata.get("themes")))
+        for article in articles
+    ]
+    workers = worker_count(generator.settings)
+    untagged = 0
+    for article, (slugs, source) in zip(
+        articles, themes_of_posts(tagger, posts, cache, workers), strict=True
+    ):
+        article.themes_source = source
         article.themes = [pages[slug] for slug in slugs if slug in pages]
         untagged += not article.themes
     if untagged:
