@@ -159,19 +159,31 @@ def calendar(c, past=12, ahead=8):
         print(row)
 
 
-@task(help={"explain": "a post to explain, e.g. content/tips/2026-w47-….md"})
-def themes(c, explain=None):
-    """Show theme counts over the site, or explain one post's themes.
+@task(
+    help={
+        "explain": "a post to explain, e.g. content/tips/2026-w47-….md",
+        "evaluate": "P@1, precision, recall and F1 on labelled sets (default: tests/data's)",
+    },
+    optional=["evaluate"],
+)
+def themes(c, explain=None, evaluate=None):
+    """Show theme counts over the site, explain one post's themes, or measure the tagger.
 
     Example: invoke themes --explain content/tips/2026-w47-make-automated-messages-sound-human.md
     """
     from sage.post_themes import explain as explain_post
-    from sage.post_themes import theme_counts
+    from sage.post_themes import load_tagger, theme_counts
     from sage.site import read_settings
+    from sage.tagger_eval import development_sets, evaluate_files
     from sage.taxonomy import TaxonomyError
 
     settings = read_settings(DEV_SETTINGS)
     try:
+        if evaluate:
+            paths = [Path(evaluate)] if isinstance(evaluate, str) else development_sets()
+            for name, report in evaluate_files(load_tagger(settings)[1], paths):
+                print(f"{name}: {report.summary()}")
+            return
         if explain:
             path = Path(explain)
             if not path.is_file():

@@ -87,7 +87,7 @@ class BuildState:
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 # Settings that change how a build runs, not what it produces.
 UNKEYED = {
-    "SAGE_BUILD_STATE", "SAGE_INPUTS", "SAGE_WORKERS", "CACHE_PATH",
+    "SAGE_BUILD_STATE", "SAGE_INPUTS", "SAGE_WORKERS", "SAGE_BACKGROUND_SEARCH", "CACHE_PATH",
 }  # fmt: skip
 
 

@@ -142,6 +142,8 @@ def livereload(
     from livereload import Server
 
     server = Server(watcher=_instant_watcher())
+    # Open pages reload as soon as they are written; the search index follows.
+    overrides = {"SAGE_BACKGROUND_SEARCH": True, **overrides}
     for pattern in watch:
         server.watch(pattern, lambda: rebuild_quietly(settings_file, **overrides))
     server.serve(host=host, port=port, root=str(output), open_url_delay=None, debug=True)

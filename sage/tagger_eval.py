@@ -66,3 +66,21 @@ def evaluate(tagger: Tagger, items: list[dict]) -> Report:
         if not predicted or predicted[0] not in gold or set(predicted) != gold:
             report.misses.append({**item, "predicted": predicted})
     return report
+
+
+def development_sets() -> list[Path]:
+    """The labelled sets written for the tagger, in tests/data."""
+    data = Path(__file__).resolve().parent.parent / "tests" / "data"
+    return [data / "theme_devset.jsonl", data / "theme_devset2.jsonl"]
+
+
+def evaluate_files(tagger: Tagger, paths: list[Path]) -> list[tuple[str, Report]]:
+    """A report per labelled file, and one over all of them when there are several."""
+    reports, everything = [], []
+    for path in paths:
+        items = load_labelled(path)
+        everything += items
+        reports.append((path.name, evaluate(tagger, items)))
+    if len(paths) > 1:
+        reports.append(("together", evaluate(tagger, everything)))
+    return reports

@@ -17,6 +17,7 @@
 
 import logging
 import os
+import threading
 from itertools import chain
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from pelican import signals
 
 from sage import files, freshness
 from sage.build_state import BuildState, load_state
+from sage.parallel import worker_count
 from sage.search import DEFAULT_SHARDS, index_site, shard_names
 
 from .deferred_writer import DeferredWriter
@@ -37,6 +39,7 @@ CONTENT_LISTS = freshness.CONTENT_LISTS
 def open_state(pelican_object) -> None:
     """Load the last build's state for this output folder and start recording."""
     settings = pelican_object.settings
+    wait_for_background()
     if settings.get("SAGE_INCREMENTAL", True):
         freshness.forget(settings)
         state = load_state(settings, freshness.code_version(settings))
@@ -84,17 +87,51 @@ def steady_sitemap(generators) -> None:
 
 
 def finish(pelican_object) -> None:
-    """Render the queued pages, index them for search, tidy up, remember the build."""
+    """Render the queued pages, index them for search, tidy up, remember the build.
+
+    With SAGE_BACKGROUND_SEARCH (livereload's rebuilds), everything after the pages
+    runs in a thread: open pages reload at once, the search index follows a moment
+    later, and the next build waits for it before it starts.
+    """
     settings = pelican_object.settings
     state = settings.get(STATE)
     writer, DeferredWriter.current = DeferredWriter.current, None
-    workers = settings.get("SAGE_WORKERS") or os.cpu_count() or 1
+    workers = worker_count(settings)
     if writer is not None:
         writer.flush(workers)
         logger.info("pages: %d rendered, %d unchanged", writer.rendered, writer.kept)
-    output = Path(pelican_object.output_path)
     if state is None:
         return
+    output = Path(pelican_object.output_path)
+    if settings.get("SAGE_BACKGROUND_SEARCH"):
+        thread = threading.Thread(
+            target=_complete_quietly, args=(settings, state, output, workers), name="search"
+        )
+        _BACKGROUND.append(thread)
+        thread.start()
+    else:
+        _complete(settings, state, output, workers)
+
+
+_BACKGROUND: list[threading.Thread] = []
+
+
+def wait_for_background() -> None:
+    """Let the last build's background work finish (every build starts with this)."""
+    while _BACKGROUND:
+        _BACKGROUND.pop().join()
+
+
+def _complete_quietly(settings: dict, state, output: Path, workers: int) -> None:
+    try:
+        _complete(settings, state, output, workers)
+    except Exception as error:  # reported; the next build redoes what this one did not
+        logger.warning("search index not updated (%s); the next build will retry", error)
+
+
+def _complete(settings: dict, state, output: Path, workers: int) -> None:
+    """Index for search, record every file this build produced, remove the stale ones,
+    and save the build state."""
     if settings.get("SEARCH_INDEX", True):
         pages = {
             page: state.next_outputs.get(os.path.abspath(output / page), "")
