@@ -1,16 +1,17 @@
 """One build, as a benchmark runs it in a fresh process.
 
-    python -m benchmarks.runner ours CONTENT OUTPUT CACHE
+    python -m benchmarks.runner ours CONTENT OUTPUT CACHE [search] [newsletter]
     python -m benchmarks.runner stock CONTENT OUTPUT CACHE
     python -m benchmarks.runner stock_cached CONTENT OUTPUT CACHE
     python -m benchmarks.runner live CONTENT OUTPUT CACHE PORT
 
 `ours` is `invoke build` with the corpus as content: every plugin, the search
-index and the newsletter issues; the cache folder holds the build state between
-runs. `stock` is Pelican 4.12 as it comes: default theme and settings, no plugins,
-its content cache off; `stock_cached` the same with its content cache on. `live`
-is `invoke livereload` on the corpus: it builds, then serves on PORT and rebuilds
-on every save until it is stopped.
+index and the newsletter issues (naming `search` or `newsletter` after the folders
+leaves that part out); the cache folder holds the build state between runs.
+`stock` is Pelican 4.12 as it comes: default theme and settings, no plugins, its
+content cache off; `stock_cached` the same with its content cache on. `live` is
+`invoke livereload` on the corpus: it builds, then serves on PORT and rebuilds on
+every save until it is stopped.
 """
 
 from __future__ import annotations
@@ -22,10 +23,17 @@ ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = str(ROOT / "pelicanconf.py")
 
 
-def ours(content: str, output: str, cache: str) -> None:
-    from sage.site import build
+def ours(content: str, output: str, cache: str, *leave_out: str) -> None:
+    """Our build; `leave_out` ("search", "newsletter") turns parts off, to see their cost."""
+    from sage.site import build, read_settings
 
-    build(SETTINGS, PATH=content, OUTPUT_PATH=output, CACHE_PATH=cache)
+    overrides = {"PATH": content, "OUTPUT_PATH": output, "CACHE_PATH": cache}
+    if "search" in leave_out:
+        overrides["SEARCH_INDEX"] = False
+    if "newsletter" in leave_out:
+        plugins = read_settings(SETTINGS)["PLUGINS"]
+        overrides["PLUGINS"] = [name for name in plugins if name != "sage_newsletter"]
+    build(SETTINGS, **overrides)
 
 
 def stock(content: str, output: str, cache: str, cached: bool = False) -> None:
