@@ -9,6 +9,7 @@ Small jobs, or a system without fork, run in this process.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import sys
@@ -37,6 +38,10 @@ def fork_map(function: Callable[[Item], Result], items: Sequence[Item], workers:
         return [function(item) for item in items]
     sys.stdout.flush()
     sys.stderr.flush()
+    # The workers share this process's memory until they write to it; frozen objects
+    # are skipped by their garbage collector, which would otherwise touch (and so
+    # copy) every page of the parent's heap.
+    gc.freeze()
     children = []
     for index in range(1, workers):
         reader, writer = os.pipe()
@@ -54,6 +59,7 @@ def fork_map(function: Callable[[Item], Result], items: Sequence[Item], workers:
                 os._exit(0)
         os.close(writer)
         children.append((pid, reader))
+    gc.unfreeze()
     shares: list[list] = [[] for _ in range(workers)]
     failure = None
     try:

@@ -66,7 +66,9 @@ def test_a_saved_post_is_rebuilt_and_served(live):
     time.sleep(1.0)  # let the watcher settle after the first build
     tip.write_text(tip.read_text(encoding="utf-8") + "\nA quokka would write it down.\n")
     wait_for(lambda: "quokka" in page.read_text(encoding="utf-8"), 30, "the page to change")
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/tips/write-the-promise-down/") as response:
+    with urllib.request.urlopen(
+        f"http://127.0.0.1:{port}/tips/write-the-promise-down/"
+    ) as response:
         assert "quokka" in response.read().decode("utf-8")
     # The search index follows in the background: its shard for this page is rebuilt.
     stamps = project / ".cache" / "sage"

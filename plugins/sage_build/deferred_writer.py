@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
-import traceback
 from collections import ChainMap
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +27,7 @@ from pelican.writers import FileOverwriteFailedError, Writer
 from sage.build_state import BuildState
 from sage.files import write_if_changed
 from sage.fingerprints import PageFingerprints
+from sage.parallel import fork_map
 
 logger = logging.getLogger(__name__)
 
@@ -132,44 +131,14 @@ class DeferredWriter(Writer):
         return True
 
     def flush(self, workers: int) -> None:
-        """Run every queued job, split across `workers` processes (forked)."""
+        """Run every queued job, shared between `workers` processes (sage/parallel.py)."""
         jobs, self.jobs = self.jobs, []
-        if workers <= 1 or len(jobs) < 2 * workers or not hasattr(os, "fork"):
-            _run(jobs)
-            return
-        sys.stdout.flush()
-        sys.stderr.flush()
-        children = []
-        for index in range(1, workers):
-            pid = os.fork()
-            if pid == 0:  # the worker: its share, then exit without running anything else
-                code = 0
-                try:
-                    _run(jobs[index::workers])
-                except BaseException:
-                    traceback.print_exc()
-                    code = 1
-                finally:
-                    sys.stdout.flush()
-                    sys.stderr.flush()
-                    os._exit(code)
-            children.append(pid)
-        failure = None
-        try:
-            _run(jobs[0::workers])
-        except BaseException as error:
-            failure = error
-        for pid in children:
-            _, status = os.waitpid(pid, 0)
-            if status != 0 and failure is None:
-                failure = RuntimeError("a build worker failed; see the error above")
-        if failure is not None:
-            raise failure
+        fork_map(_run, jobs, workers)
 
 
-def _run(jobs: list[tuple[Callable, tuple]]) -> None:
-    for job, args in jobs:
-        job(*args)
+def _run(job: tuple[Callable, tuple]) -> None:
+    function, args = job
+    function(*args)
 
 
 def _render_page(template, context: dict, local: dict, path: str) -> None:
