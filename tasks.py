@@ -39,16 +39,19 @@ def build(c, verbose=0):
 
 @task
 def clean(c):
-    """Remove output/ (the built site).
+    """Remove output/ (the built site) and .cache/ (what builds remember).
 
     Example: invoke clean
     """
+    from sage.site import read_settings
+
     shutil.rmtree(OUTPUT, ignore_errors=True)
+    shutil.rmtree(read_settings(DEV_SETTINGS)["CACHE_PATH"], ignore_errors=True)
 
 
 @task(incrementable=["verbose"])
 def rebuild(c, verbose=0):
-    """Remove output/ and build the site from scratch.
+    """Remove output/ and .cache/, and build the site from scratch.
 
     Example: invoke rebuild
     """

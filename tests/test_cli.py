@@ -17,6 +17,18 @@ def test_build_writes_the_site(project):
     assert (project / "output/tips/promise-the-callback-time-you-can-keep/index.html").is_file()
 
 
+def test_a_second_build_with_nothing_changed_says_so_and_clean_forgets_everything(project):
+    assert run_invoke(project, "build").returncode == 0
+    again = run_invoke(project, "build")
+    assert again.returncode == 0
+    assert "Nothing changed since the last build: output/ is up to date." in again.stdout
+    assert run_invoke(project, "clean").returncode == 0
+    assert not (project / "output").exists() and not (project / ".cache").exists()
+    rebuilt = run_invoke(project, "rebuild")
+    assert rebuilt.returncode == 0 and "Nothing changed" not in rebuilt.stdout
+    assert (project / "output/index.json").is_file()
+
+
 def test_broken_post_stops_the_build_with_one_line_and_no_traceback(project):
     (project / "content/laws/broken.md").write_text("Title: Broken\nDate: someday\n\nText.\n")
     result = run_invoke(project, "build")
