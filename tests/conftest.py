@@ -21,6 +21,20 @@ TAXONOMY = ROOT / "content" / "themes.toml"
 # The fixture site's "now" for the home page picks; dates in it are fixed.
 FIXTURE_WEEK = "2026-W47"
 SITEURL = "https://sage.example.org"
+# The taxonomy of ../shared/DESIGN.md, in its order.
+THEME_SLUGS = [
+    "expectations",
+    "empathy",
+    "recovery",
+    "patience",
+    "ownership",
+    "teamwork",
+    "communication",
+    "leadership",
+    "technology",
+    "loyalty",
+    "experience",
+]
 PROJECT_FILES = ["pelicanconf.py", "publishconf.py", "tasks.py", "README.md"]
 PROJECT_DIRS = ["sage", "plugins", "theme", "newsletter"]
 

@@ -7,21 +7,9 @@ import pytest
 
 from sage.rules import check_content
 from sage.site import read_settings
-from tests.conftest import FIXTURE_SITE, ROOT
+from tests.conftest import FIXTURE_SITE, ROOT, THEME_SLUGS
 
-SLUGS = [
-    "expectations",
-    "empathy",
-    "recovery",
-    "patience",
-    "ownership",
-    "teamwork",
-    "communication",
-    "leadership",
-    "technology",
-    "loyalty",
-    "experience",
-]
+SLUGS = THEME_SLUGS
 LONG_BODY = " ".join(["The caller wanted a time and got one she could trust."] * 30)
 
 

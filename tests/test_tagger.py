@@ -10,7 +10,7 @@ from sage.post_themes import explain, load_tagger
 from sage.site import read_settings
 from sage.tagger import Tagger, TaggerSettings, without_attribution, words_of
 from sage.taxonomy import TaxonomyError, Theme, load_taxonomy
-from tests.conftest import FIXTURE_SITE, ROOT
+from tests.conftest import FIXTURE_SITE, ROOT, THEME_SLUGS
 
 SETTINGS = read_settings(ROOT / "pelicanconf.py")
 
@@ -175,19 +175,7 @@ def test_a_malformed_vocabulary_names_the_file_and_the_entry(table, message):
 
 def test_the_shipped_taxonomy_loads_with_every_theme():
     themes = load_taxonomy(ROOT / "content" / "themes.toml")
-    assert [theme.slug for theme in themes] == [
-        "expectations",
-        "empathy",
-        "recovery",
-        "patience",
-        "ownership",
-        "teamwork",
-        "communication",
-        "leadership",
-        "technology",
-        "loyalty",
-        "experience",
-    ]
+    assert [theme.slug for theme in themes] == THEME_SLUGS
     assert all(len(theme.vocabulary.get("terms", {})) >= 50 for theme in themes)
 
 
