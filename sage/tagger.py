@@ -22,32 +22,25 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import product
+from operator import itemgetter
 
+import ahocorasick
 import Stemmer
 
 from sage.taxonomy import TaxonomyError, Theme
 
+# What one match adds to: (entry id, theme index, weight) for each entry matched.
+_Targets = tuple[tuple[int, int, float], ...]
+_SECOND = itemgetter(1)  # (end, pattern id) -> pattern id
 _TAG = re.compile(r"<[^>]*>")
-# Only ASCII letters and digits make words; every other byte separates them
-# ("don't" -> "don", "t"; "&rsquo;" -> "rsquo"), the same way in posts and in the
+# Only ASCII letters and digits make words, lowercased; every other byte separates
+# them ("don't" -> "don", "t"; "&rsquo;" -> "rsquo"), the same way in posts and in the
 # vocabulary. A bytes.translate table is several times faster than a regular
-# expression, and tagging runs on every post of every build.
+# expression or str.lower, and tagging runs on every post of every build.
 _KEEP = b"abcdefghijklmnopqrstuvwxyz0123456789"
-_WORD_BYTES = bytes(code if code in _KEEP else 32 for code in range(256))
-
-
-# Words too common to anchor a phrase search, most frequent first (a phrase is looked
-# for only where its anchor, its rarest word, occurs).
-_COMMON = tuple(
-    "a an the to of in on at by for from with and or but not no it its this that these "
-    "those them they their you your we our us i me my he she his her him who what when "
-    "how why where there here be is are was were been am do does did done have has had "
-    "will would could should can may must just so as if than then too very up down out "
-    "off over into about after before again back all any each every some more most one "
-    "two three first last next other same own way thing things time times day days get "
-    "got make made take took come came go went say said tell told ask asked let keep "
-    "kept put find call calls called customer customers service people person team work "
-    "help good long end line hand still even ever never".split()
+_WORD_BYTES = bytes(
+    code if code in _KEEP else code + 32 if 65 <= code <= 90 else 32 for code in range(256)
 )
 
 
@@ -65,8 +58,13 @@ def without_attribution(text: str) -> str:
 
 
 def words_of(text: str) -> list[str]:
-    """The words of lowercased plain text."""
+    """The lowercased words of plain text."""
     return text.encode("utf-8", "replace").translate(_WORD_BYTES).decode("ascii").split()
+
+
+def _byte_words(text: str) -> list[bytes]:
+    """words_of, as ASCII bytes: splitting bytes is faster than splitting a str."""
+    return text.encode("utf-8", "replace").translate(_WORD_BYTES).split()
 
 
 @dataclass(frozen=True)
@@ -127,10 +125,8 @@ class Decision:
 
 
 def plain_words(text: str) -> str:
-    """Lowercased reader-visible text: tags dropped (entities fall apart into words)."""
-    if "<" in text:
-        text = _TAG.sub(" ", text)
-    return text.lower()
+    """Reader-visible text: tags dropped (entities fall apart into words)."""
+    return _TAG.sub(" ", text) if "<" in text else text
 
 
 class Tagger:
@@ -146,28 +142,41 @@ class Tagger:
         self.version = ""  # set by whoever knows the vocabulary's source (a cache key)
         self.slugs = [theme.slug for theme in themes]
         self._stemmer = Stemmer.Stemmer("english")
-        self._stems: dict[str, str] = {}  # word -> stem (a cache)
-        self._learned: set[str] = set()  # words of posts already looked up
-        self._hits: dict[str, tuple[int, ...]] = {}  # word -> the entries it matches alone
-        self._matching: set[str] = set()  # words seen that match an entry alone
-        self._anchor_words: set[str] = set()  # words seen whose stem anchors a phrase
+        self._stems: dict[bytes, str] = {}  # word -> stem, or token of an exact word (a cache)
         # Every vocabulary entry, by id: (theme index, weight, label).
         self._entries: list[tuple[int, float, str]] = []
-        self._by_stem: dict[str, list[int]] = {}  # stem -> entry ids
-        self._by_word: dict[str, list[int]] = {}  # exact word ("=word") -> entry ids
-        # a phrase's anchor (its rarest stem) -> {(-1 or +1, the stem beside the anchor):
-        # [(the anchor's offset in the phrase, all its stems, entry id)]}
-        self._phrases: dict[str, dict[tuple[int, str], list[tuple[int, tuple[str, ...], int]]]] = {}
-        # stem -> rank, higher is rarer; words outside the list rank above all of them
-        self._common = {self._stem(word): rank for rank, word in reversed(list(enumerate(_COMMON)))}
+        # stems of a term or phrase -> (entry id, theme index, weight) of its entries
+        self._patterns: dict[tuple[str, ...], list[tuple[int, int, float]]] = {}
+        self._exact: dict[str, list[tuple[int, int, float]]] = {}  # the same, "=word" entries
         for index, theme in enumerate(themes):
             self._compile(index, theme, source)
+        self._automaton = ahocorasick.Automaton()
+        self._pattern_targets: list[_Targets] = []
+        self._build_automaton()
 
-    def _stem(self, word: str) -> str:
-        stem = self._stems.get(word)
-        if stem is None:
-            stem = self._stems[word] = self._stemmer.stemWord(word)
-        return stem
+    def _build_automaton(self) -> None:
+        """One pass over a text written as its stems between spaces finds every term
+        and phrase, matches inside matches too (Aho-Corasick, in C). An exact word is
+        written as its stem followed by a marker ("patiently" -> "patient =patiently"):
+        the marker is the exact entry's pattern, and phrases that go on past the stem
+        are also searched for with the marker in place."""
+        markers: dict[str, list[str]] = {}  # stem -> "stem =word" for each exact word
+        for word, targets in self._exact.items():
+            stem = self._stemmer.stemWord(word)
+            self._stems[word.encode("ascii")] = f"{stem} ={word}"
+            markers.setdefault(stem, []).append(f"{stem} ={word}")
+            self._patterns[(f"={word}",)] = targets
+        for key, targets in self._patterns.items():
+            pattern = len(self._pattern_targets)
+            self._pattern_targets.append(tuple(targets))
+            last = len(key) - 1
+            forms = [
+                [stem, *(markers.get(stem, ()) if i < last else ())] for i, stem in enumerate(key)
+            ]
+            for variant in product(*forms):
+                self._automaton.add_word(f" {' '.join(variant)} ", pattern)
+        if self._pattern_targets:
+            self._automaton.make_automaton()
 
     def _compile(self, index: int, theme: Theme, source: str) -> None:
         vocabulary = theme.vocabulary
@@ -214,77 +223,45 @@ class Tagger:
         """What an entry matches: ("=word",) for exact words, else the stems in order."""
         if label.startswith("=") and len(words) == 1:
             return ("=" + words[0],)
-        return tuple(self._stem(word) for word in words)
+        return tuple(self._stemmer.stemWords(words))
 
     def _add(self, index: int, label: str, key: tuple[str, ...], weight: float) -> None:
         entry = len(self._entries)
         self._entries.append((index, weight, label))
-        if len(key) > 1:
-            offset = max(
-                range(len(key)),
-                key=lambda i: (
-                    key[i] not in self._common,
-                    self._common.get(key[i], 0),
-                    len(key[i]),
-                ),
-            )
-            side = -1 if offset > 0 else 1
-            neighbours = self._phrases.setdefault(key[offset], {})
-            neighbours.setdefault((side, key[offset + side]), []).append((offset, key, entry))
-        elif key[0].startswith("="):
-            self._by_word.setdefault(key[0][1:], []).append(entry)
+        target = (entry, index, weight)
+        if key[0].startswith("="):
+            self._exact.setdefault(key[0][1:], []).append(target)
         else:
-            self._by_stem.setdefault(key[0], []).append(entry)
+            self._patterns.setdefault(key, []).append(target)
 
-    def _learn(self, words) -> None:
-        """Stem new words once and remember what each matches on its own."""
-        for word in sorted(words):
-            stem = self._stem(word)
-            entries = tuple(self._by_stem.get(stem, ())) + tuple(self._by_word.get(word, ()))
-            if entries:
-                self._hits[word] = entries
-                self._matching.add(word)
-            if stem in self._phrases:
-                self._anchor_words.add(word)
-        self._learned.update(words)
-
-    def _count(self, text: str) -> tuple[dict[int, int], int]:
-        """How often each vocabulary entry occurs in `text` ({entry id: count}), and
-        how many words the text has."""
-        words = words_of(without_attribution(plain_words(text)))
-        found: dict[int, int] = {}
+    def _matches(self, text: str) -> tuple[list[tuple[int, _Targets]], int]:
+        """What `text` matches, as (count, the entries matched that often) in a fixed
+        order, and how many words the text has. An entry has one pattern, so it
+        appears at most once."""
+        words = _byte_words(without_attribution(plain_words(text)))
         if not words:
-            return found, 0
-        counts = Counter(words)
-        unseen = counts.keys() - self._learned
-        if unseen:
-            self._learn(unseen)
-        hits = self._hits
-        for word in sorted(counts.keys() & self._matching):
-            count = counts[word]
-            for entry in hits[word]:
-                found[entry] = found.get(entry, 0) + count
-        anchors = counts.keys() & self._anchor_words
-        if anchors:
-            stems, phrases, size = self._stems, self._phrases, len(words)
-            for position in [i for i, word in enumerate(words) if word in anchors]:
-                neighbours = phrases[stems[words[position]]]
-                for side in (-1, 1):
-                    beside = position + side
-                    if not 0 <= beside < size:
-                        continue
-                    candidates = neighbours.get((side, stems[words[beside]]))
-                    if not candidates:
-                        continue
-                    for offset, key, entry in candidates:
-                        start, end = position - offset, position - offset + len(key)
-                        if (
-                            start >= 0
-                            and end <= size
-                            and key == tuple(stems[word] for word in words[start:end])
-                        ):
-                            found[entry] = found.get(entry, 0) + 1
+            return [], 0
+        stems = self._stems
+        try:
+            joined = " ".join(map(stems.__getitem__, words))
+        except KeyError:  # words not seen before: stem each once
+            for word in set(words).difference(stems):
+                stems[word] = self._stemmer.stemWord(word.decode("ascii"))
+            joined = " ".join(map(stems.__getitem__, words))
+        if not self._pattern_targets:
+            return [], len(words)
+        # In the order the text first uses them: the same text, the same order.
+        counts = Counter(map(_SECOND, self._automaton.iter(f" {joined} ")))
+        found = list(
+            zip(counts.values(), map(self._pattern_targets.__getitem__, counts), strict=True)
+        )
         return found, len(words)
+
+    def _count(self, text: str) -> dict[int, int]:
+        """How often each vocabulary entry occurs in `text`: {entry id: count}."""
+        return {
+            entry: count for count, matched in self._matches(text)[0] for entry, _, _ in matched
+        }
 
     def _points(self, count: int, weight: float, in_title: bool) -> float:
         """A match's points: title matches count `title_weight` times each; repeats in
@@ -296,12 +273,20 @@ class Tagger:
     def _scores(self, title: str, text: str) -> tuple[list[float], int]:
         """Every theme's score in taxonomy order, and the text's length in words."""
         scores = [0.0] * len(self.slugs)
-        entries, points = self._entries, self._points
-        body, length = self._count(text)
-        for in_title, counts in ((False, body), (True, self._count(title)[0])):
-            for entry, count in counts.items():
-                index, weight, _ = entries[entry]
-                scores[index] += points(count, weight, in_title)
+        log = math.log
+        body, length = self._matches(text)
+        for count, matched in body:  # _points, inlined: this runs for every post
+            if count == 1:
+                for _, index, weight in matched:
+                    scores[index] += weight
+            else:
+                factor = 1 + log(count)
+                for _, index, weight in matched:
+                    scores[index] += weight * factor
+        title_weight = self.settings.title_weight
+        for count, matched in self._matches(title)[0]:
+            for _, index, weight in matched:
+                scores[index] += weight * title_weight * count
         return [max(0.0, round(score, 2)) for score in scores], length
 
     def ratios(self, length: int) -> tuple[float, float]:
@@ -339,7 +324,7 @@ class Tagger:
         kept = self._keep(totals, length)
         results = [ThemeScore(slug, total) for slug, total in zip(self.slugs, totals, strict=True)]
         evidence: dict[int, Evidence] = {}
-        for in_title, counts in ((False, self._count(text)[0]), (True, self._count(title)[0])):
+        for in_title, counts in ((False, self._count(text)), (True, self._count(title))):
             for entry, count in counts.items():
                 index, weight, label = self._entries[entry]
                 item = evidence.get(entry)

@@ -38,6 +38,23 @@ def test_stems_match_word_forms_and_exact_words_do_not():
     assert tagger.tag("", "Three patients waited.") == []
 
 
+def test_an_exact_word_also_counts_for_its_stem_and_inside_phrases():
+    themes = small_taxonomy(
+        patience={"terms": {"=patiently": 3, "patient": 1}},
+        empathy={"phrases": {"patiently listen": 2, "be patient": 2}},
+    )
+    tagger = Tagger(themes, TaggerSettings(min_score=1))
+    text = "Be patient. Patiently listen, patiently listen; patients wait. Be patiently."
+    decision = tagger.decide("", text)
+    patience, empathy = decision.scores
+    evidence = {item.term: item.body for item in patience.evidence + empathy.evidence}
+    # "patient", "Patiently" ×3 and "patients" share the stem; only "patiently" is exact;
+    # "be patiently" is the phrase "be patient" too, the stem standing for the word.
+    assert evidence == {"patiently": 3, "patient": 5, "patiently listen": 2, "be patient": 2}
+    assert patience.score == round(3 * (1 + math.log(3)) + 1 + math.log(5), 2)
+    assert decision.length == len(text.split())
+
+
 def test_phrases_match_through_stems_and_title_counts_double():
     themes = small_taxonomy(
         recovery={"phrases": {"ask for a manager": 3}},
