@@ -10,6 +10,8 @@ The vocabulary lives in the taxonomy file (content/themes.toml), per theme:
     [empathy.negative]       # cues that a word is used in another sense: subtracted
     "years of experience" = 2
 
+Matching: the post is written as its words' stems between spaces, and one
+Aho-Corasick pass over that finds every term and phrase (see _build_automaton).
 A theme's score is the sum over its matches of weight × (1 + ln count), with words
 in the title counting `title_weight` times. The highest score is the primary theme
 if it reaches `min_score`; others are kept while they reach `secondary_ratio`
