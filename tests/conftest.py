@@ -21,6 +21,9 @@ TAXONOMY = ROOT / "content" / "themes.toml"
 # The fixture site's "now" for the home page picks; dates in it are fixed.
 FIXTURE_WEEK = "2026-W47"
 SITEURL = "https://sage.example.org"
+# The fixture site's story whose title tries to inject markup (stories/hostile-title.md).
+HOSTILE = '<script>alert(1)</script> & "friends"'
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 # The taxonomy of ../shared/DESIGN.md, in its order.
 THEME_SLUGS = [
     "expectations",
@@ -102,3 +105,8 @@ def published_site(tmp_path_factory) -> Path:
         patch.setenv("SITEURL", SITEURL)
         build_site(FIXTURE_SITE, output, "publishconf.py")
     return output
+
+
+def read_output(output: Path, rel: str) -> str:
+    """A built file's text."""
+    return (output / rel).read_text(encoding="utf-8")

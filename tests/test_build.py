@@ -3,19 +3,13 @@
 import json
 import xml.etree.ElementTree as ET
 
-from tests.conftest import SITEURL
+from tests.conftest import HOSTILE, SITEMAP, SITEURL, read_output
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-HOSTILE = '<script>alert(1)</script> & "friends"'
-
-
-def read(output, rel):
-    return (output / rel).read_text(encoding="utf-8")
 
 
 def test_index_json_lists_published_items_newest_first(built_site):
-    items = json.loads(read(built_site, "index.json"))["items"]
+    items = json.loads(read_output(built_site, "index.json"))["items"]
     assert [item["url"] for item in items] == [
         "/tips/promise-the-callback-time-you-can-keep/",
         "/tips/write-the-promise-down/",
@@ -40,14 +34,14 @@ def test_index_json_lists_published_items_newest_first(built_site):
 
 
 def test_index_json_urls_are_absolute_with_siteurl(published_site):
-    items = json.loads(read(published_site, "index.json"))["items"]
+    items = json.loads(read_output(published_site, "index.json"))["items"]
     assert items[0]["url"] == f"{SITEURL}/tips/promise-the-callback-time-you-can-keep/"
     assert all(item["url"].startswith(SITEURL + "/") for item in items)
 
 
 def test_queued_tip_is_previewable_in_development_only(built_site, published_site):
     assert (built_site / "drafts/tips/a-tip-from-the-future/index.html").is_file()
-    preview = read(built_site, "drafts/tips/a-tip-from-the-future/index.html")
+    preview = read_output(built_site, "drafts/tips/a-tip-from-the-future/index.html")
     assert "Queued: publishes" in preview
     for output in (built_site, published_site):
         public = [p for p in output.rglob("*") if p.is_file() and "drafts" not in p.parts]
@@ -58,14 +52,14 @@ def test_queued_tip_is_previewable_in_development_only(built_site, published_sit
 
 def test_atom_and_json_feeds_for_everything_and_each_kind(published_site):
     for name in ("all", "tips", "laws", "stories"):
-        atom = ET.fromstring(read(published_site, f"feeds/{name}.atom.xml"))
+        atom = ET.fromstring(read_output(published_site, f"feeds/{name}.atom.xml"))
         entries = atom.findall(f"{ATOM}entry")
-        feed = json.loads(read(published_site, f"feeds/{name}.json"))
+        feed = json.loads(read_output(published_site, f"feeds/{name}.json"))
         assert feed["version"] == "https://jsonfeed.org/version/1.1"
         assert feed["feed_url"] == f"{SITEURL}/feeds/{name}.json"
         assert [e.find(f"{ATOM}title").text for e in entries] == [i["title"] for i in feed["items"]]
         assert entries, name
-    tips = json.loads(read(published_site, "feeds/tips.json"))["items"]
+    tips = json.loads(read_output(published_site, "feeds/tips.json"))["items"]
     assert [item["title"] for item in tips] == [
         "Promise the callback time you can keep",
         "Write the promise down",
@@ -77,19 +71,19 @@ def test_atom_and_json_feeds_for_everything_and_each_kind(published_site):
 
 
 def test_theme_pages_and_feeds(built_site):
-    page = read(built_site, "themes/expectations/index.html")
+    page = read_output(built_site, "themes/expectations/index.html")
     assert "Promise the callback time you can keep" in page
     assert "The Callback Corollary" in page
     assert "The refund that took nine calls" not in page
-    feed = json.loads(read(built_site, "feeds/themes/ownership.json"))
+    feed = json.loads(read_output(built_site, "feeds/themes/ownership.json"))
     assert [item["title"] for item in feed["items"]] == ["The refund that took nine calls"]
-    assert ET.fromstring(read(built_site, "feeds/themes/ownership.atom.xml")) is not None
-    index = read(built_site, "themes/index.html")
+    assert ET.fromstring(read_output(built_site, "feeds/themes/ownership.atom.xml")) is not None
+    index = read_output(built_site, "themes/index.html")
     assert "Expectations" in index and "Experience" in index
 
 
 def test_sitemap_lists_the_public_pages(published_site):
-    root = ET.fromstring(read(published_site, "sitemap.xml"))
+    root = ET.fromstring(read_output(published_site, "sitemap.xml"))
     urls = {loc.text for loc in root.iter(f"{SITEMAP}loc")}
     for path in (
         "",
@@ -103,34 +97,34 @@ def test_sitemap_lists_the_public_pages(published_site):
     ):
         assert f"{SITEURL}/{path}" in urls
     assert not any("drafts" in url or "404" in url for url in urls)
-    robots = read(published_site, "robots.txt")
+    robots = read_output(published_site, "robots.txt")
     assert f"Sitemap: {SITEURL}/sitemap.xml" in robots
 
 
 def test_hostile_title_is_text_everywhere(built_site):
-    page = read(built_site, "stories/alert1-friends/index.html")
+    page = read_output(built_site, "stories/alert1-friends/index.html")
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;friends&#34;" in page
     for rel in ("index.html", "stories/index.html", "themes/communication/index.html"):
-        assert "<script>alert" not in read(built_site, rel)
-    atom = ET.fromstring(read(built_site, "feeds/stories.atom.xml"))
+        assert "<script>alert" not in read_output(built_site, rel)
+    atom = ET.fromstring(read_output(built_site, "feeds/stories.atom.xml"))
     titles = [e.find(f"{ATOM}title").text for e in atom.findall(f"{ATOM}entry")]
     assert HOSTILE in titles
-    items = json.loads(read(built_site, "index.json"))["items"]
+    items = json.loads(read_output(built_site, "index.json"))["items"]
     assert HOSTILE in [item["title"] for item in items]
-    feed = json.loads(read(built_site, "feeds/all.json"))
+    feed = json.loads(read_output(built_site, "feeds/all.json"))
     assert HOSTILE in [item["title"] for item in feed["items"]]
 
 
 def test_home_page_shows_this_weeks_tip_and_law(built_site):
-    home = read(built_site, "index.html")
+    home = read_output(built_site, "index.html")
     assert "Week 47 · 16–22 November 2026" in home
     assert "Promise the callback time you can keep" in home
     assert "Law of the week" in home
 
 
 def test_laws_default_to_the_unknown_sage(built_site):
-    assert "— Unknown Sage" in read(built_site, "laws/the-law-of-the-other-line/index.html")
-    assert "— A night-shift supervisor" in read(
+    assert "— Unknown Sage" in read_output(built_site, "laws/the-law-of-the-other-line/index.html")
+    assert "— A night-shift supervisor" in read_output(
         built_site, "laws/the-callback-corollary/index.html"
     )

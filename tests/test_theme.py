@@ -9,17 +9,11 @@ import xml.etree.ElementTree as ET
 
 from sage.linkcheck import check_links
 from tests.browser import FORM_ID, FORM_U, INTERESTS
-from tests.conftest import FIXTURE_SITE, SITEURL, build_site
+from tests.conftest import FIXTURE_SITE, HOSTILE, SITEMAP, SITEURL, build_site, read_output
 
 TIP = "tips/promise-the-callback-time-you-can-keep/index.html"
 OLDER_TIP = "tips/write-the-promise-down/index.html"
 HOSTILE_STORY = "stories/alert1-friends/index.html"
-HOSTILE = '<script>alert(1)</script> & "friends"'
-SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-
-
-def read(output, rel):
-    return (output / rel).read_text(encoding="utf-8")
 
 
 def public_pages(output):
@@ -51,7 +45,7 @@ def test_every_public_page_has_a_unique_title_and_a_description(published_site):
 
 
 def test_canonical_open_graph_and_twitter_tags(published_site, built_site):
-    page = read(published_site, TIP)
+    page = read_output(published_site, TIP)
     url = f"{SITEURL}/tips/promise-the-callback-time-you-can-keep/"
     assert f'<link rel="canonical" href="{url}">' in page
     assert meta(page, "og:url") == url
@@ -62,15 +56,15 @@ def test_canonical_open_graph_and_twitter_tags(published_site, built_site):
     assert meta(page, "twitter:card") == "summary"
     assert meta(page, "twitter:title") == "Promise the callback time you can keep"
     assert meta(page, "article:published_time") == "2026-11-16T00:00:00-05:00"
-    home = read(published_site, "index.html")
+    home = read_output(published_site, "index.html")
     assert f'<link rel="canonical" href="{SITEURL}/">' in home
     assert meta(home, "og:type") == "website"
     # Without an absolute SITEURL (development) there is no canonical URL to give.
-    assert 'rel="canonical"' not in read(built_site, TIP)
+    assert 'rel="canonical"' not in read_output(built_site, TIP)
 
 
 def test_json_ld_article_survives_a_hostile_title(published_site):
-    page = read(published_site, HOSTILE_STORY)
+    page = read_output(published_site, HOSTILE_STORY)
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
     data = json.loads(block)
     assert data["@type"] == "Article"
@@ -90,13 +84,13 @@ def test_feed_autodiscovery_on_every_page_and_per_kind_and_theme(published_site)
             in page
         ), path
         assert f'href="{SITEURL}/feeds/all.json"' in page, path
-    assert f'href="{SITEURL}/feeds/laws.atom.xml"' in read(published_site, "laws/index.html")
-    theme = read(published_site, "themes/ownership/index.html")
+    assert f'href="{SITEURL}/feeds/laws.atom.xml"' in read_output(published_site, "laws/index.html")
+    theme = read_output(published_site, "themes/ownership/index.html")
     assert f'href="{SITEURL}/feeds/themes/ownership.json"' in theme
 
 
 def test_sitemap_has_tags_and_kind_pages_but_not_search(published_site):
-    root = ET.fromstring(read(published_site, "sitemap.xml"))
+    root = ET.fromstring(read_output(published_site, "sitemap.xml"))
     urls = {loc.text for loc in root.iter(f"{SITEMAP}loc")}
     for path in ("tags/", "tags/phone/", "laws/", "stories/", "themes/ownership/"):
         assert f"{SITEURL}/{path}" in urls
@@ -104,7 +98,7 @@ def test_sitemap_has_tags_and_kind_pages_but_not_search(published_site):
 
 
 def test_tip_page_week_label_reading_time_themes_neighbours_and_related(built_site):
-    page = read(built_site, TIP)
+    page = read_output(built_site, TIP)
     assert (
         '<p class="week-label" data-pagefind-meta="week" data-pagefind-ignore>Week 47 · 16–22 November 2026</p>'
         in page
@@ -117,7 +111,7 @@ def test_tip_page_week_label_reading_time_themes_neighbours_and_related(built_si
     ]
     assert re.search(r'rel="prev" href="/tips/write-the-promise-down/"', page)
     assert 'rel="next"' not in page  # the newest tip
-    assert 'rel="next" href="/tips/promise-the-callback-time-you-can-keep/"' in read(
+    assert 'rel="next" href="/tips/promise-the-callback-time-you-can-keep/"' in read_output(
         built_site, OLDER_TIP
     )
     related = page.split('id="related-heading"')[1].split("</section>")[0]
@@ -136,7 +130,7 @@ def test_tips_archive_shows_every_week_and_folds_gaps(tmp_path):
             f"Title: Tip {slug}\nDate: {date}\nSummary: S.\n\n{body}\n"
         )
     build_site(content, tmp_path / "output", SEARCH_INDEX=False)
-    page = read(tmp_path / "output", "tips/index.html")
+    page = read_output(tmp_path / "output", "tips/index.html")
     years = re.findall(r'<h2 id="year-(\d{4})"', page)
     assert years == ["2026", "2025"]
     rows = re.findall(r'<li class="week-row[^"]*"[^>]*>.*?</li>', page, re.S)
@@ -157,7 +151,7 @@ def test_tips_archive_shows_every_week_and_folds_gaps(tmp_path):
 
 
 def test_book_of_laws_has_every_law_with_anchor_text_and_attribution(built_site):
-    book = read(built_site, "laws/index.html")
+    book = read_output(built_site, "laws/index.html")
     entries = re.findall(r'<article class="law" id="([a-z0-9-]+)">(.*?)</article>', book, re.S)
     assert [slug for slug, _ in entries] == [
         "the-callback-corollary",
@@ -171,24 +165,24 @@ def test_book_of_laws_has_every_law_with_anchor_text_and_attribution(built_site)
     assert "— A night-shift supervisor" in dict(entries)["the-callback-corollary"]
     # The commentary is on the law's own page, not in the book.
     assert "best queue" not in book
-    law = read(built_site, "laws/the-law-of-the-other-line/index.html")
+    law = read_output(built_site, "laws/the-law-of-the-other-line/index.html")
     assert "best queue" in law
     assert 'href="/laws/#the-law-of-the-other-line"' in law
     assert 'href="#the-law-of-the-other-line"' in book
 
 
 def test_themes_index_counts_by_kind_and_descriptions(built_site):
-    page = read(built_site, "themes/index.html")
+    page = read_output(built_site, "themes/index.html")
     card = page.split('href="/themes/expectations/"')[1].split("</li>")[0]
     assert "<span>2 tips</span><span>1 law</span>" in card
     assert "Setting, managing and resetting" in card
     assert "Nothing yet" in page.split('href="/themes/leadership/"')[1].split("</li>")[0]
-    theme = read(built_site, "themes/expectations/index.html")
+    theme = read_output(built_site, "themes/expectations/index.html")
     assert re.findall(r'<h2 id="(\w+)-heading"', theme) == ["tips", "laws"]
 
 
 def test_pages_link_to_each_other_and_every_link_resolves(built_site):
-    home = read(built_site, "index.html")
+    home = read_output(built_site, "index.html")
     for href in ("/tips/", "/laws/", "/stories/", "/themes/", "/search/", "/about/", "/subscribe/"):
         assert f'href="{href}"' in home
     assert 'href="/themes/expectations/"' in home
@@ -197,17 +191,17 @@ def test_pages_link_to_each_other_and_every_link_resolves(built_site):
 
 def test_without_a_form_the_subscribe_call_offers_the_feeds(built_site):
     for rel in ("index.html", TIP, "subscribe/index.html"):
-        page = read(built_site, rel)
+        page = read_output(built_site, rel)
         call = page.split('<section class="subscribe"')[1].split("</section>")[0]
         assert "<form" not in call, rel
         assert 'href="/feeds/all.atom.xml"' in call, rel
         assert 'href="/feeds/all.json"' in call, rel
-    assert '<section class="subscribe"' not in read(built_site, "about/index.html")
+    assert '<section class="subscribe"' not in read_output(built_site, "about/index.html")
 
 
 def test_with_a_form_the_subscribe_call_is_mailchimps_embedded_form(signup_build):
     for rel in ("index.html", TIP, "subscribe/index.html"):
-        page = read(signup_build, rel)
+        page = read_output(signup_build, rel)
         form = re.search(
             r'<form class="subscribe-form" action="([^"]+)" method="post">(.*?)</form>', page, re.S
         )
@@ -230,7 +224,7 @@ def test_search_indexes_tips_laws_and_stories_only(built_site):
     assert len(shards) > 1
     counts = [json.loads(p.read_text())["languages"]["en"]["page_count"] for p in shards]
     assert sum(counts) == 7
-    search_page = read(built_site, "search/index.html")
+    search_page = read_output(built_site, "search/index.html")
     listed = re.search(r'data-shards="([^"]*)"', search_page).group(1).split(",")
     assert listed == [p.parent.name for p in shards]
     bodies = [
