@@ -85,8 +85,12 @@ def parse_source(text: str, path: Path, rel: str) -> Source:
 
 
 def read_source(path: Path, content_root: Path) -> Source:
-    """Read one source file below `content_root`."""
-    rel = path.relative_to(content_root).as_posix()
+    """Read one source file, normally below `content_root`. A file elsewhere (a draft
+    given to `invoke themes --explain`) is read too, with no content folder."""
+    try:
+        rel = path.relative_to(content_root).as_posix()
+    except ValueError:
+        rel = path.name
     text = path.read_text(encoding="utf-8-sig")
     return parse_source(text, path, rel)
 

@@ -71,11 +71,6 @@ def _week_hash(week: str) -> int:
     return zlib.crc32(week.encode("utf-8"))
 
 
-def pick_law(tip, laws: Sequence, recent: Iterable[str] = ()):
-    """The law for `tip`'s issue (see LawPicker); for one tip, build no index."""
-    return LawPicker(laws).pick(tip, recent)
-
-
 def laws_by_week(tips: Sequence, laws: Sequence) -> dict[str, object]:
     """The law of every tip's week, oldest issue first, avoiding the last eight laws."""
     picker = LawPicker(laws)

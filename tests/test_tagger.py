@@ -10,7 +10,7 @@ from sage.post_themes import explain, load_tagger
 from sage.site import read_settings
 from sage.tagger import Tagger, TaggerSettings, without_attribution, words_of
 from sage.taxonomy import TaxonomyError, Theme, load_taxonomy
-from tests.conftest import FIXTURE_SITE, ROOT, THEME_SLUGS
+from tests.conftest import FIXTURE_SITE, ROOT, THEME_SLUGS, run_invoke
 
 SETTINGS = read_settings(ROOT / "pelicanconf.py")
 
@@ -231,6 +231,16 @@ def test_explain_says_when_the_author_decided(tmp_path):
     text = explain(settings, post)
     assert "No theme: not one word of any theme's vocabulary appears in the post." in text
     assert "The author's Themes line wins: loyalty." in text
+
+
+def test_explain_reads_a_draft_outside_the_content_folder(tmp_path):
+    draft = tmp_path / "draft.md"
+    draft.write_text("Title: Say sorry first\n\nWe apologised, refunded and fixed the mistake.\n")
+    result = run_invoke(ROOT, "themes", "--explain", str(draft))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout.startswith(f"{draft}: Say sorry first")
+    assert "Primary: Recovery" in result.stdout
 
 
 def test_index_json_has_tagger_themes_and_author_themes_win(built_site):
