@@ -177,7 +177,7 @@ def themes(c, explain=None, evaluate=None):
     from sage.post_themes import explain as explain_post
     from sage.post_themes import load_tagger, theme_counts
     from sage.site import read_settings
-    from sage.tagger_eval import development_sets, evaluate_files
+    from sage.tagger_eval import LabelledSetError, development_sets, evaluate_files
     from sage.taxonomy import TaxonomyError
 
     settings = read_settings(DEV_SETTINGS)
@@ -194,7 +194,7 @@ def themes(c, explain=None, evaluate=None):
             print(explain_post(settings, path.resolve()))
             return
         rows, untagged, explicit = theme_counts(settings)
-    except TaxonomyError as error:
+    except (TaxonomyError, LabelledSetError) as error:
         raise Exit(str(error), code=1) from None
     print(f"{'theme':<14} {'primary':>7} {'all':>5} {'tips':>5} {'laws':>5} {'stories':>7}")
     for row in rows:

@@ -46,10 +46,31 @@ class Report:
         )
 
 
+class LabelledSetError(Exception):
+    """A labelled set that cannot be read; the message names the file, the line and the fix."""
+
+
 def load_labelled(path: Path) -> list[dict]:
-    return [
-        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
+    """The items of a JSON Lines file: one {"title", "text", "themes"} object a line."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise LabelledSetError(f"{path}: cannot read it ({error.strerror})") from None
+    items = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise LabelledSetError(f"{path}:{number}: not JSON ({error.msg})") from None
+        if not isinstance(item, dict) or not isinstance(item.get("themes"), list):
+            raise LabelledSetError(
+                f'{path}:{number}: each line needs "text" and a "themes" list, '
+                'e.g. {"title": "", "text": "…", "themes": ["empathy"]}'
+            )
+        items.append({"title": "", **item, "text": str(item.get("text", ""))})
+    return items
 
 
 def evaluate(tagger: Tagger, items: list[dict]) -> Report:

@@ -2,6 +2,7 @@
 
 import json
 import math
+import re
 import time
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from sage.post_themes import explain, load_tagger
 from sage.site import read_settings
 from sage.tagger import Tagger, TaggerSettings, without_attribution, words_of
+from sage.tagger_eval import LabelledSetError, load_labelled
 from sage.taxonomy import TaxonomyError, Theme, load_taxonomy
 from tests.conftest import FIXTURE_SITE, ROOT, THEME_SLUGS, run_invoke
 
@@ -284,3 +286,17 @@ def test_dev_set_quality_does_not_regress():
     report = dev_set_report()
     assert report.p_at_1 >= 0.84, report.summary()
     assert report.f1 >= 0.71, report.summary()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"text": "x"}\n', ':1: each line needs "text" and a "themes" list'),
+        ('\n{"text": \n', ":2: not JSON"),
+    ],
+)
+def test_a_malformed_labelled_set_names_the_file_and_line(tmp_path, text, message):
+    path = tmp_path / "set.jsonl"
+    path.write_text(text)
+    with pytest.raises(LabelledSetError, match=f"^{re.escape(str(path) + message)}"):
+        load_labelled(path)
