@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.corpus import generate
+from benchmarks.runner import issues_folder_name
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNNER = [sys.executable, "-m", "benchmarks.runner"]
@@ -192,7 +193,9 @@ class Bench:
         return [*RUNNER, kind, str(self.corpus.folder), str(output), str(cache), *leave_out]
 
     def clear(self, name: str) -> None:
-        for folder in (self.work / f"out-{name}", self.work / f"cache-{name}"):
+        output = self.work / f"out-{name}"
+        issues = self.work / issues_folder_name(output)
+        for folder in (output, self.work / f"cache-{name}", issues):
             shutil.rmtree(folder, ignore_errors=True)
 
     def stock_cached(self) -> list[str]:
@@ -325,6 +328,7 @@ def newsletter_ms(content: Path, work: Path) -> list[float]:
             PATH=str(content),
             OUTPUT_PATH=str(work / "out-newsletter"),
             CACHE_PATH=str(work / "cache-newsletter"),
+            NEWSLETTER_ISSUES_PATH=issues_folder_name(work / "out-newsletter"),
             SAGE_WORKERS=1,
         )
     finally:

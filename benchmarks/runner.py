@@ -27,13 +27,24 @@ def ours(content: str, output: str, cache: str, *leave_out: str) -> None:
     """Our build; `leave_out` ("search", "newsletter") turns parts off, to see their cost."""
     from sage.site import build, read_settings
 
-    overrides = {"PATH": content, "OUTPUT_PATH": output, "CACHE_PATH": cache}
+    overrides = {
+        "PATH": content,
+        "OUTPUT_PATH": output,
+        "CACHE_PATH": cache,
+        # each build its own issues folder, cleared with its output (benchmarks/bench.py)
+        "NEWSLETTER_ISSUES_PATH": issues_folder_name(output),
+    }
     if "search" in leave_out:
         overrides["SEARCH_INDEX"] = False
     if "newsletter" in leave_out:
         plugins = read_settings(SETTINGS)["PLUGINS"]
         overrides["PLUGINS"] = [name for name in plugins if name != "sage_newsletter"]
     build(SETTINGS, **overrides)
+
+
+def issues_folder_name(output: str | Path) -> str:
+    """The newsletter issues folder of a build into `output`, beside it."""
+    return f"{Path(output).name}-newsletter-issues"
 
 
 def stock(content: str, output: str, cache: str, cached: bool = False) -> None:
@@ -62,7 +73,12 @@ def live(content: str, output: str, cache: str, port: str) -> None:
     from sage.serve import livereload
     from sage.site import build
 
-    overrides = {"PATH": content, "OUTPUT_PATH": output, "CACHE_PATH": cache}
+    overrides = {
+        "PATH": content,
+        "OUTPUT_PATH": output,
+        "CACHE_PATH": cache,
+        "NEWSLETTER_ISSUES_PATH": issues_folder_name(output),
+    }
     build(SETTINGS, **overrides)
     print("ready", flush=True)
     livereload(SETTINGS, [f"{content}/**/*"], Path(output), port=int(port), **overrides)
