@@ -27,19 +27,24 @@ def ours(content: str, output: str, cache: str, *leave_out: str) -> None:
     """Our build; `leave_out` ("search", "newsletter") turns parts off, to see their cost."""
     from sage.site import build, read_settings
 
-    overrides = {
-        "PATH": content,
-        "OUTPUT_PATH": output,
-        "CACHE_PATH": cache,
-        # each build its own issues folder, cleared with its output (benchmarks/bench.py)
-        "NEWSLETTER_ISSUES_PATH": issues_folder_name(output),
-    }
+    overrides = folders(content, output, cache)
     if "search" in leave_out:
         overrides["SEARCH_INDEX"] = False
     if "newsletter" in leave_out:
         plugins = read_settings(SETTINGS)["PLUGINS"]
         overrides["PLUGINS"] = [name for name in plugins if name != "sage_newsletter"]
     build(SETTINGS, **overrides)
+
+
+def folders(content: str, output: str, cache: str) -> dict:
+    """Where one of our builds reads and writes; its newsletter issues go to a folder of
+    its own, which benchmarks/bench.py clears with its output."""
+    return {
+        "PATH": content,
+        "OUTPUT_PATH": output,
+        "CACHE_PATH": cache,
+        "NEWSLETTER_ISSUES_PATH": issues_folder_name(output),
+    }
 
 
 def issues_folder_name(output: str | Path) -> str:
@@ -73,12 +78,7 @@ def live(content: str, output: str, cache: str, port: str) -> None:
     from sage.serve import livereload
     from sage.site import build
 
-    overrides = {
-        "PATH": content,
-        "OUTPUT_PATH": output,
-        "CACHE_PATH": cache,
-        "NEWSLETTER_ISSUES_PATH": issues_folder_name(output),
-    }
+    overrides = folders(content, output, cache)
     build(SETTINGS, **overrides)
     print("ready", flush=True)
     livereload(SETTINGS, [f"{content}/**/*"], Path(output), port=int(port), **overrides)
