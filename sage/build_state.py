@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
-FORMAT = 4  # bump when the shape of the state changes
+FORMAT = 5  # bump when the shape of the state changes
 
 
 @dataclass
@@ -40,14 +40,12 @@ class BuildState:
     themes: dict = field(default_factory=dict)
     outputs: dict = field(default_factory=dict)
     produced: set = field(default_factory=set)
-    search: dict = field(default_factory=dict)
     measures: dict = field(default_factory=dict)
     path: Path | None = field(default=None, repr=False)
     valid_until: float | None = field(default=None, repr=False)  # see sage/freshness.py
     # This build's record, committed by save() once the build succeeded.
     next_outputs: dict = field(default_factory=dict, repr=False)
     next_produced: set = field(default_factory=set, repr=False)
-    search_pages: list = field(default_factory=list, repr=False)  # this build's, not saved
 
     def produce(self, path: str | Path) -> None:
         """Record that this build produced `path` (written now, or kept as it was)."""
@@ -77,7 +75,6 @@ class BuildState:
             "themes": self.themes,
             "outputs": self.outputs,
             "produced": self.produced,
-            "search": self.search,
             "measures": self.measures,
         }
 
@@ -122,6 +119,6 @@ def load_state(settings: dict, code_version: str) -> BuildState:
     if payload.get("format") != FORMAT or payload.get("key") != key:
         logger.info("build cache: settings or code changed; full build")
         return state
-    for name in ("sources", "themes", "outputs", "produced", "search", "measures"):
+    for name in ("sources", "themes", "outputs", "produced", "measures"):
         setattr(state, name, payload[name])
     return state

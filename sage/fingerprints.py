@@ -123,6 +123,13 @@ class PageFingerprints:
         return digest("list", name, template_name, self.site, self.nav, extra)
 
 
+def search_document(article) -> str:
+    """What a post's search document shows (theme/templates/_post.html): its listing,
+    its text and its themes' names."""
+    themes = [(theme.slug, theme.name) for theme in getattr(article, "themes", None) or []]
+    return digest("search", listing(article), article.content, themes)
+
+
 def issue_fields(issue) -> tuple:
     """What the newsletter's web page and email show of an issue (the tip's text, the
     law's and the story's listings, the links), without rendering any of it."""

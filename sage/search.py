@@ -1,25 +1,34 @@
-"""Site search: Pagefind indexes the built site, offline, in shards.
+"""Site search: Pagefind indexes every published post, offline, in shards.
 
-Pagefind (the `pagefind[bin]` package ships its binary) reads only the parts of
-pages marked `data-pagefind-body` (tips, laws and stories). The pages are split
-into SEARCH_SHARDS fixed shards by a hash of their path, and each shard is one
-Pagefind bundle under output/pagefind/<n>/, indexed from the site in place (a
-`--glob` names the shard's pages); the search page loads the first and merges
-the others (Pagefind's mergeIndex). A shard whose pages did not change
-since the last build is kept as it is, so editing one post re-indexes one
-shard, not the site; and each Pagefind run holds only its shard in memory.
+Pagefind (the `pagefind[bin]` package ships its binary) indexes each post's search
+document: the post's article element exactly as its page has it
+(theme/templates/_post.html, marked `data-pagefind-body`), alone in a page of its
+own at the page's path, so results link to the page. Documents are made as soon as
+the site is known, so indexing runs beside the writing of the pages instead of
+after it (plugins/sage_build/search_index.py).
+
+Posts are split into SEARCH_SHARDS fixed shards by a hash of their path; each shard
+is one Pagefind bundle under output/pagefind/<n>/, and the search page loads the
+first and merges the others (Pagefind's mergeIndex). A shard whose documents did not
+change since the last build is kept as it is, so editing one post re-indexes one
+shard, not the site; the documents are kept in the build cache, so only the edited
+post's is rendered again; and each Pagefind run holds only its shard in memory.
+The shard keys live beside the documents, written only once a bundle is complete,
+so a build that failed half-way leaves nothing that the next one would trust.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import zlib
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -44,39 +53,87 @@ def shard_names(pages: list[str], shards: int) -> list[str]:
 def index_site(
     output: str | Path,
     pages: dict[str, str],
+    document: Callable[[str], str],
+    *,
+    folder: Path | None = None,
     shards: int = DEFAULT_SHARDS,
-    previous: dict[str, str] | None = None,
     workers: int = 2,
-) -> dict[str, str]:
-    """Index `pages` ({output-relative path: fingerprint of its content}) of `output`.
+) -> int:
+    """Index the published posts into output/pagefind/, one bundle per shard.
 
-    Shards whose pages and fingerprints equal `previous` (the last build's return
-    value) and whose bundle exists are kept. Returns the shard keys for next time.
+    `pages` maps each post's page (its output-relative path) to a fingerprint of what
+    its search document shows, and `document(page)` renders that document. The
+    documents are kept in `folder` between builds (a temporary folder without one),
+    each headed by its fingerprint, with a key file per shard that is written once
+    its bundle is complete. A shard whose key is unchanged and whose bundle exists is
+    kept; in the others, only documents whose fingerprint changed are rendered again.
+    Returns how many shards were indexed anew.
     """
     output = Path(output)
     bundle = output / BUNDLE_DIR
     groups: dict[str, dict[str, str]] = {}
     for page, fingerprint in pages.items():
         groups.setdefault(str(shard_of(page, shards)), {})[page] = fingerprint
-    keys = {name: _shard_key(group) for name, group in groups.items()}
-    previous = previous or {}
-    todo = [
-        name for name in sorted(groups)
-        if previous.get(name) != keys[name] or not (bundle / name / "pagefind.js").is_file()
-    ]  # fmt: skip
-    if bundle.is_dir():
-        for entry in bundle.iterdir():
-            if entry.name not in groups or entry.name in todo:
-                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
-    if todo:
+    with _documents_folder(folder, output) as site:
+        keys = {name: _shard_key(group) for name, group in groups.items()}
+        todo = [
+            name for name in sorted(groups)
+            if _read(site / f"{name}.key") != keys[name]
+            or not (bundle / name / "pagefind.js").is_file()
+        ]  # fmt: skip
+        for parent in (bundle, site):
+            for entry in parent.iterdir() if parent.is_dir() else ():
+                name = entry.name.removesuffix(".key")
+                if name not in groups or (name in todo and (parent == bundle or entry.is_file())):
+                    shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+        for name in todo:
+            _update_documents(site / name, groups[name], document)
+
+        def index(name: str) -> None:
+            _run_pagefind(site / name, bundle / name)
+            (site / f"{name}.key").write_text(keys[name], encoding="utf-8")
+
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            list(pool.map(lambda name: _index_shard(output, bundle / name, groups[name]), todo))
-    logger.info("Search index: %d of %d shards rebuilt in %s", len(todo), len(groups), bundle)
-    return keys
+            list(pool.map(index, todo))
+    return len(todo)
 
 
 def _shard_key(group: dict[str, str]) -> str:
-    return format(zlib.crc32(repr(sorted(group.items())).encode("utf-8")), "08x")
+    return hashlib.blake2b(repr(sorted(group.items())).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+@contextmanager
+def _documents_folder(folder: Path | None, output: Path) -> Iterator[Path]:
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        yield folder
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=output.parent) as scratch:
+        yield Path(scratch)
+
+
+def _update_documents(site: Path, group: dict[str, str], document: Callable[[str], str]) -> None:
+    """Make `site` hold exactly the shard's documents, each at its page's path: write
+    the new and changed ones, delete the ones of posts that left the shard."""
+    present = {path.relative_to(site).as_posix() for path in site.rglob("*.html")}
+    for page in present - group.keys():
+        (site / page).unlink()
+    for page, fingerprint in group.items():
+        path, header = site / page, f"<!-- search document {fingerprint} -->\n"
+        if page in present:
+            with path.open(encoding="utf-8") as stream:
+                if stream.readline() == header:
+                    continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(header + document(page), encoding="utf-8")
 
 
 def _pagefind() -> list[str]:
@@ -90,35 +147,10 @@ def _pagefind() -> list[str]:
         return [sys.executable, "-m", "pagefind"]
 
 
-_GLOB_SPECIAL = set("{}[]*?,\\")
-
-
-def _index_shard(output: Path, target: Path, pages: dict[str, str]) -> None:
-    """Run Pagefind over just these pages of the site (a --glob naming each of them)."""
-    if any(_GLOB_SPECIAL & set(page) for page in pages):
-        _index_copy(output, target, pages)
-        return
-    pattern = "{" + ",".join(sorted(pages)) + "}" if len(pages) > 1 else next(iter(pages))
-    _run_pagefind(output, target, ["--glob", pattern])
-
-
-def _index_copy(output: Path, target: Path, pages: dict[str, str]) -> None:
-    """The same, for page paths a glob cannot name: over hard links in a scratch folder."""
-    with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=output.parent) as scratch:
-        for page in pages:
-            source, copy = output / page, Path(scratch) / page
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(source, copy)
-            except OSError:
-                shutil.copyfile(source, copy)
-        _run_pagefind(Path(scratch), target, [])
-
-
-def _run_pagefind(site: Path, target: Path, options: list[str]) -> None:
-    command = [*_pagefind(), "--site", str(site), *options, "--output-path", str(target)]
+def _run_pagefind(site: Path, target: Path) -> None:
+    command = [*_pagefind(), "--site", str(site), "--output-path", str(target), "--silent"]
     try:
-        result = subprocess.run([*command, "--silent"], capture_output=True, text=True, check=False)
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
     except OSError as error:
         raise SearchIndexError(f"search index: could not run Pagefind ({error})") from None
     if result.returncode != 0 or not (target / "pagefind.js").is_file():

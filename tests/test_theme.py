@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 from sage.linkcheck import check_links
 from tests.browser import FORM_ID, FORM_U, INTERESTS
@@ -252,6 +253,27 @@ def test_search_indexes_tips_laws_and_stories_only(built_site):
     assert scripts == ["search/index.html"]
 
 
+def search_documents(output: Path) -> dict[str, Path]:
+    """The search documents a build keeps in its cache, by page (sage/search.py)."""
+    [folder] = (output.parent / ".cache" / "sage").glob("state-*-search")
+    return {"/".join(p.relative_to(folder).parts[1:]): p for p in folder.glob("*/**/index.html")}
+
+
+def test_search_indexes_each_post_as_its_page_shows_it(built_site):
+    documents = search_documents(built_site)
+    pages = [
+        p.relative_to(built_site).as_posix()
+        for p in built_site.rglob("*.html")
+        if "data-pagefind-body" in p.read_text(encoding="utf-8")
+    ]
+    assert sorted(documents) == sorted(pages)
+    for page, path in documents.items():
+        document = path.read_text(encoding="utf-8")
+        article = re.search(r"<article [^>]*data-pagefind-body>.*?</article>", document, re.S)
+        assert article.group(0) in read_output(built_site, page), page
+        assert '<html lang="en">' in document
+
+
 def test_search_index_keeps_unchanged_shards_and_rebuilds_the_rest(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(FIXTURE_SITE, content)
@@ -273,6 +295,37 @@ def test_search_index_keeps_unchanged_shards_and_rebuilds_the_rest(tmp_path):
     assert not stray.exists()
     assert len(kept) == len(shards) - 1
     assert all((bundle / name / "pagefind.js").is_file() for name in shards)
+
+
+def test_a_shard_left_half_indexed_is_indexed_again(tmp_path):
+    """A build that stopped while indexing leaves a shard without its key, or a
+    document that does not match its post: the next build redoes that shard."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_SITE, content)
+    output = tmp_path / "output"
+    build_site(content, output)
+    bundle = output / "pagefind"
+    documents = search_documents(output)
+    tip = "tips/write-the-promise-down/index.html"
+    tip_shard = documents[tip].relative_to(documents[tip].parents[3]).parts[0]
+    others = sorted({p.name for p in bundle.iterdir()} - {tip_shard})
+    interrupted = others[0]
+    (documents[tip].parents[3] / f"{interrupted}.key").unlink()
+    original = documents[tip].read_text(encoding="utf-8")
+    header, body = original.split("\n", 1)
+    stale = re.sub(r"[0-9a-f]{32}", "0" * 32, header) + "\n" + body.replace("promise", "pledge")
+    documents[tip].write_text(stale, encoding="utf-8")  # a failed build's version of the tip
+    key = documents[tip].parents[3] / f"{tip_shard}.key"
+    key.write_text("a key from another build", encoding="utf-8")
+    for name in [*others, tip_shard]:
+        (bundle / name / "mark").write_text("kept")
+    law = next((content / "laws").glob("*.md"))  # any change, so that the build runs
+    law.write_text(law.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    build_site(content, output)
+    redone = {p.name for p in bundle.iterdir() if not (p / "mark").exists()}
+    assert {interrupted, tip_shard} <= redone
+    assert documents[tip].read_text(encoding="utf-8") == original
+    assert (documents[tip].parents[3] / f"{interrupted}.key").is_file()
 
 
 def test_nothing_is_loaded_from_another_host(published_site):

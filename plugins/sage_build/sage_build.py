@@ -11,12 +11,12 @@
   (templates ask dozens of times per page); once every post is read they are fixed,
   so they are stored with Pelican's own `override_url`/`override_save_as` hooks.
 - Compiled templates are kept between builds (template_cache.py).
-- The search index is built here, in shards, once the pages are written
-  (sage/search.py): an edit re-indexes one shard.
+- The search index is built in shards by a forked process started as soon as the
+  site is known, beside the page writing (search_index.py): an edit re-indexes
+  one shard.
 """
 
 import logging
-import os
 import threading
 from itertools import chain
 from pathlib import Path
@@ -26,8 +26,9 @@ from pelican import signals
 from sage import files, freshness
 from sage.build_state import BuildState, load_state
 from sage.parallel import worker_count
-from sage.search import DEFAULT_SHARDS, index_site, shard_names
+from sage.search import BUNDLE_DIR, DEFAULT_SHARDS, shard_names
 
+from . import search_index
 from .deferred_writer import DeferredWriter
 from .template_cache import template_cache
 
@@ -68,10 +69,18 @@ def plan_outputs(generators) -> None:
     state = settings.get(STATE)
     if state is not None:
         state.valid_until = freshness.valid_until(settings, context)
-        state.search_pages = pages
         output = Path(settings["OUTPUT_PATH"])
         for static in context.get("staticfiles", []):
             state.produce(output / static.save_as)
+
+
+def start_search(generators) -> None:
+    """Start the search index in a forked process now, while the pages get written."""
+    settings = generators[0].settings
+    state = settings.get(STATE)
+    if state is not None and settings.get("SEARCH_INDEX", True):
+        job = search_index.start(generators, state, worker_count(settings))
+        _SEARCH_JOBS.append(job)
 
 
 def steady_sitemap(generators) -> None:
@@ -105,42 +114,44 @@ def finish(pelican_object) -> None:
     output = Path(pelican_object.output_path)
     if settings.get("SAGE_BACKGROUND_SEARCH"):
         thread = threading.Thread(
-            target=_complete_quietly, args=(settings, state, output, workers), name="search"
+            target=_complete_quietly, args=(settings, state, output), name="search"
         )
         _BACKGROUND.append(thread)
         thread.start()
     else:
-        _complete(settings, state, output, workers)
+        _complete(settings, state, output)
 
 
 _BACKGROUND: list[threading.Thread] = []
+_SEARCH_JOBS: list = []  # the running build's search index job (search_index.py)
 
 
 def wait_for_background() -> None:
-    """Let the last build's background work finish (every build starts with this)."""
+    """Let the last build's background work finish (every build starts with this),
+    and collect a search job a failed build left behind."""
     while _BACKGROUND:
         _BACKGROUND.pop().join()
+    while _SEARCH_JOBS:
+        try:
+            _SEARCH_JOBS.pop()()
+        except Exception:  # that build failed and said so; this one indexes afresh
+            logger.debug("search job of a failed build ended", exc_info=True)
 
 
-def _complete_quietly(settings: dict, state, output: Path, workers: int) -> None:
+def _complete_quietly(settings: dict, state, output: Path) -> None:
     try:
-        _complete(settings, state, output, workers)
+        _complete(settings, state, output)
     except Exception as error:  # reported; the next build redoes what this one did not
         logger.warning("search index not updated (%s); the next build will retry", error)
 
 
-def _complete(settings: dict, state, output: Path, workers: int) -> None:
+def _complete(settings: dict, state, output: Path) -> None:
     """Index for search, record every file this build produced, remove the stale ones,
     and save the build state."""
-    if settings.get("SEARCH_INDEX", True):
-        pages = {
-            page: state.next_outputs.get(os.path.abspath(output / page), "")
-            for page in state.search_pages
-        }
-        state.search = index_site(
-            output, pages, settings.get("SEARCH_SHARDS", DEFAULT_SHARDS), state.search, workers
-        )
-        for path in (output / "pagefind").rglob("*"):
+    if _SEARCH_JOBS:
+        rebuilt = _SEARCH_JOBS.pop()()
+        logger.info("Search index: %d shards rebuilt in %s", rebuilt, output / BUNDLE_DIR)
+        for path in (output / BUNDLE_DIR).rglob("*"):
             if path.is_file():
                 state.produce(path)
     _record_theme_static(settings, output, state)
@@ -193,5 +204,6 @@ def register():
     signals.all_generators_finalized.connect(freeze_urls)
     signals.all_generators_finalized.connect(plan_outputs)
     signals.all_generators_finalized.connect(steady_sitemap)
+    signals.all_generators_finalized.connect(start_search)
     signals.get_writer.connect(get_writer)
     signals.finalized.connect(finish)
