@@ -75,12 +75,14 @@ def plan_outputs(generators) -> None:
 
 
 def start_search(generators) -> None:
-    """Start the search index in a forked process now, while the pages get written."""
+    """Start the search index in a forked process now, while the pages get written
+    (livereload's rebuilds start it after the pages instead: see finish)."""
     settings = generators[0].settings
     state = settings.get(STATE)
     if state is not None and settings.get("SEARCH_INDEX", True):
-        job = search_index.start(generators, state, worker_count(settings))
-        _SEARCH_JOBS.append(job)
+        later = bool(settings.get("SAGE_BACKGROUND_SEARCH"))
+        job = search_index.start(generators, state, worker_count(settings), later)
+        _SEARCH_JOBS.append((job, later))
 
 
 def steady_sitemap(generators) -> None:
@@ -132,8 +134,11 @@ def wait_for_background() -> None:
     while _BACKGROUND:
         _BACKGROUND.pop().join()
     while _SEARCH_JOBS:
+        job, later = _SEARCH_JOBS.pop()
+        if later:
+            continue  # never started
         try:
-            _SEARCH_JOBS.pop()()
+            job()
         except Exception:  # that build failed and said so; this one indexes afresh
             logger.debug("search job of a failed build ended", exc_info=True)
 
@@ -149,7 +154,8 @@ def _complete(settings: dict, state, output: Path) -> None:
     """Index for search, record every file this build produced, remove the stale ones,
     and save the build state."""
     if _SEARCH_JOBS:
-        rebuilt = _SEARCH_JOBS.pop()()
+        job, _ = _SEARCH_JOBS.pop()
+        rebuilt = job()
         logger.info("Search index: %d shards rebuilt in %s", rebuilt, output / BUNDLE_DIR)
         for path in (output / BUNDLE_DIR).rglob("*"):
             if path.is_file():

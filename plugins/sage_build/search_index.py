@@ -19,10 +19,14 @@ from sage.search import DEFAULT_SHARDS, SearchIndexError, index_site
 TEMPLATE = "search_document"
 
 
-def start(generators, state, workers: int) -> Callable[[], int]:
+def start(generators, state, workers: int, later: bool = False) -> Callable[[], int]:
     """Start indexing in a forked process; the returned callable waits for it and
-    says how many shards were indexed anew. The documents are kept beside the build
-    state (a clean build without one uses a temporary folder)."""
+    says how many shards were indexed anew. The pages get this process's workers,
+    so the index runs one Pagefind at a time beside them. With `later`, nothing
+    starts now: the callable does all the work when called (livereload calls it
+    once the pages are served, so the index never delays a reload).
+    The documents are kept beside the build state (a clean build without one uses a
+    temporary folder)."""
     generator = next(g for g in generators if isinstance(g, ArticlesGenerator))
     settings = generator.settings
     try:
@@ -36,8 +40,10 @@ def start(generators, state, workers: int) -> Callable[[], int]:
     options = {
         "shards": settings.get("SEARCH_SHARDS", DEFAULT_SHARDS),
         "folder": state.path.with_name(f"{state.path.stem}-search") if state.path else None,
-        "workers": workers,
+        "workers": workers if later else max(1, workers - 1),
     }
+    if later:
+        return lambda: _index(template, context, output, options)
     return fork_call(lambda: _index(template, context, output, options))
 
 
