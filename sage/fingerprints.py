@@ -123,11 +123,12 @@ class PageFingerprints:
         return digest("list", name, template_name, self.site, self.nav, extra)
 
 
-def search_document(article) -> str:
+def search_document(article, version: str) -> str:
     """What a post's search document shows (theme/templates/_post.html): its listing,
-    its text and its themes' names."""
+    its text and its themes' names, under `version` (the build state's key: code,
+    theme and settings, which the document's fingerprint must cover too)."""
     themes = [(theme.slug, theme.name) for theme in getattr(article, "themes", None) or []]
-    return digest("search", listing(article), article.content, themes)
+    return digest("search", version, listing(article), article.content, themes)
 
 
 def issue_fields(issue) -> tuple:

@@ -297,6 +297,14 @@ def test_search_index_keeps_unchanged_shards_and_rebuilds_the_rest(tmp_path):
     assert all((bundle / name / "pagefind.js").is_file() for name in shards)
 
 
+def test_search_documents_follow_a_change_of_settings(tmp_path):
+    output = tmp_path / "output"
+    build_site(FIXTURE_SITE, output)
+    build_site(FIXTURE_SITE, output, SITENAME="The Other Sage")
+    for path in search_documents(output).values():
+        assert "From The Other Sage:" in path.read_text(encoding="utf-8"), path
+
+
 def test_a_shard_left_half_indexed_is_indexed_again(tmp_path):
     """A build that stopped while indexing leaves a shard without its key, or a
     document that does not match its post: the next build redoes that shard."""

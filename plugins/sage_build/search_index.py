@@ -9,6 +9,7 @@ On two cores this hides most of Pagefind's time behind the page writing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from pelican.generators import ArticlesGenerator, PelicanTemplateNotFound
 
@@ -42,12 +43,11 @@ def start(generators, state, workers: int, later: bool = False) -> Callable[[], 
         "folder": state.path.with_name(f"{state.path.stem}-search") if state.path else None,
         "workers": workers if later else max(1, workers - 1),
     }
-    if later:
-        return lambda: _index(template, context, output, options)
-    return fork_call(lambda: _index(template, context, output, options))
+    job = partial(_index, template, context, output, state.key, options)
+    return job if later else fork_call(job)
 
 
-def _index(template, context: dict, output: str, options: dict) -> int:
+def _index(template, context: dict, output: str, version: str, options: dict) -> int:
     """Index every published post; only the shards that changed are rendered and run."""
     posts = {article.save_as: article for article in context.get("articles", [])}
 
@@ -58,5 +58,5 @@ def _index(template, context: dict, output: str, options: dict) -> int:
              "url": article.url, "output_file": page}
         )  # fmt: skip
 
-    pages = {page: search_document(article) for page, article in posts.items()}
+    pages = {page: search_document(article, version) for page, article in posts.items()}
     return index_site(output, pages, document, **options)
