@@ -75,14 +75,11 @@ def plan_outputs(generators) -> None:
 
 
 def start_search(generators) -> None:
-    """Start the search index in a forked process now, while the pages get written
-    (livereload's rebuilds start it after the pages instead: see finish)."""
+    """Start the search index in a forked process now, while the pages get written."""
     settings = generators[0].settings
     state = settings.get(STATE)
     if state is not None and settings.get("SEARCH_INDEX", True):
-        later = bool(settings.get("SAGE_BACKGROUND_SEARCH"))
-        job = search_index.start(generators, state, worker_count(settings), later)
-        _SEARCH_JOBS.append((job, later))
+        _SEARCH_JOBS.append(search_index.start(generators, state, worker_count(settings)))
 
 
 def steady_sitemap(generators) -> None:
@@ -101,8 +98,8 @@ def finish(pelican_object) -> None:
     """Render the queued pages, index them for search, tidy up, remember the build.
 
     With SAGE_BACKGROUND_SEARCH (livereload's rebuilds), everything after the pages
-    runs in a thread: open pages reload at once, the search index follows a moment
-    later, and the next build waits for it before it starts.
+    runs in a thread: open pages reload at once, the search index (started beside
+    the pages) is collected a moment later, and the next build waits for it first.
     """
     settings = pelican_object.settings
     state = settings.get(STATE)
@@ -134,11 +131,8 @@ def wait_for_background() -> None:
     while _BACKGROUND:
         _BACKGROUND.pop().join()
     while _SEARCH_JOBS:
-        job, later = _SEARCH_JOBS.pop()
-        if later:
-            continue  # never started
         try:
-            job()
+            _SEARCH_JOBS.pop()()
         except Exception:  # that build failed and said so; this one indexes afresh
             logger.debug("search job of a failed build ended", exc_info=True)
 
@@ -154,8 +148,7 @@ def _complete(settings: dict, state, output: Path) -> None:
     """Index for search, record every file this build produced, remove the stale ones,
     and save the build state."""
     if _SEARCH_JOBS:
-        job, _ = _SEARCH_JOBS.pop()
-        rebuilt = job()
+        rebuilt = _SEARCH_JOBS.pop()()
         logger.info("Search index: %d shards rebuilt in %s", rebuilt, output / BUNDLE_DIR)
         for path in (output / BUNDLE_DIR).rglob("*"):
             if path.is_file():

@@ -20,14 +20,11 @@ from sage.search import DEFAULT_SHARDS, SearchIndexError, index_site
 TEMPLATE = "search_document"
 
 
-def start(generators, state, workers: int, later: bool = False) -> Callable[[], int]:
+def start(generators, state, workers: int) -> Callable[[], int]:
     """Start indexing in a forked process; the returned callable waits for it and
     says how many shards were indexed anew. The pages get this process's workers,
-    so the index runs one Pagefind at a time beside them. With `later`, nothing
-    starts now: the callable does all the work when called (livereload calls it
-    once the pages are served, so the index never delays a reload).
-    The documents are kept beside the build state (a clean build without one uses a
-    temporary folder)."""
+    so the index runs one Pagefind at a time beside them. The documents are kept
+    beside the build state (a clean build without one uses a temporary folder)."""
     generator = next(g for g in generators if isinstance(g, ArticlesGenerator))
     settings = generator.settings
     try:
@@ -41,10 +38,9 @@ def start(generators, state, workers: int, later: bool = False) -> Callable[[], 
     options = {
         "shards": settings.get("SEARCH_SHARDS", DEFAULT_SHARDS),
         "folder": state.path.with_name(f"{state.path.stem}-search") if state.path else None,
-        "workers": workers if later else max(1, workers - 1),
+        "workers": max(1, workers - 1),
     }
-    job = partial(_index, template, context, output, state.key, options)
-    return job if later else fork_call(job)
+    return fork_call(partial(_index, template, context, output, state.key, options))
 
 
 def _index(template, context: dict, output: str, version: str, options: dict) -> int:
