@@ -75,11 +75,16 @@ def plan_outputs(generators) -> None:
 
 
 def start_search(generators) -> None:
-    """Start the search index in a forked process now, while the pages get written."""
+    """Start the search index in a forked process now, while the pages get written
+    (livereload's rebuilds start it once the pages are written: see finish)."""
     settings = generators[0].settings
     state = settings.get(STATE)
     if state is not None and settings.get("SEARCH_INDEX", True):
-        _SEARCH_JOBS.append(search_index.start(generators, state, worker_count(settings)))
+        start = search_index.prepare(generators, state, worker_count(settings))
+        if settings.get("SAGE_BACKGROUND_SEARCH"):
+            _SEARCH_LATER.append(start)
+        else:
+            _SEARCH_JOBS.append(start(True))
 
 
 def steady_sitemap(generators) -> None:
@@ -97,9 +102,10 @@ def steady_sitemap(generators) -> None:
 def finish(pelican_object) -> None:
     """Render the queued pages, index them for search, tidy up, remember the build.
 
-    With SAGE_BACKGROUND_SEARCH (livereload's rebuilds), everything after the pages
-    runs in a thread: open pages reload at once, the search index (started beside
-    the pages) is collected a moment later, and the next build waits for it first.
+    With SAGE_BACKGROUND_SEARCH (livereload's rebuilds), the search index starts only
+    now, so it takes no time from the pages, and everything after the pages runs in
+    a thread: open pages reload at once, the index follows a moment later, and the
+    next build waits for it first.
     """
     settings = pelican_object.settings
     state = settings.get(STATE)
@@ -112,6 +118,8 @@ def finish(pelican_object) -> None:
         return
     output = Path(pelican_object.output_path)
     if settings.get("SAGE_BACKGROUND_SEARCH"):
+        while _SEARCH_LATER:  # forked here, from the main thread, as the page workers are
+            _SEARCH_JOBS.append(_SEARCH_LATER.pop()(False))
         thread = threading.Thread(
             target=_complete_quietly, args=(settings, state, output), name="search"
         )
@@ -123,6 +131,7 @@ def finish(pelican_object) -> None:
 
 _BACKGROUND: list[threading.Thread] = []
 _SEARCH_JOBS: list = []  # the running build's search index job (search_index.py)
+_SEARCH_LATER: list = []  # or what starts it, in livereload's rebuilds
 
 
 def wait_for_background() -> None:
@@ -130,6 +139,7 @@ def wait_for_background() -> None:
     and collect a search job a failed build left behind."""
     while _BACKGROUND:
         _BACKGROUND.pop().join()
+    _SEARCH_LATER.clear()  # a failed build's, never started
     while _SEARCH_JOBS:
         try:
             _SEARCH_JOBS.pop()()

@@ -20,11 +20,12 @@ from sage.search import DEFAULT_SHARDS, SearchIndexError, index_site
 TEMPLATE = "search_document"
 
 
-def start(generators, state, workers: int) -> Callable[[], int]:
-    """Start indexing in a forked process; the returned callable waits for it and
-    says how many shards were indexed anew. The pages get this process's workers,
-    so the index runs one Pagefind at a time beside them. The documents are kept
-    beside the build state (a clean build without one uses a temporary folder)."""
+def prepare(generators, state, workers: int) -> Callable[[bool], Callable[[], int]]:
+    """What starts the index: called, it forks a process that indexes, and returns a
+    callable that waits for it and says how many shards were indexed anew. Started
+    `beside` the pages, it runs one Pagefind at a time (the pages get this process's
+    workers); started after them, as many as there are workers. The documents are
+    kept beside the build state (a clean build without one uses a temporary folder)."""
     generator = next(g for g in generators if isinstance(g, ArticlesGenerator))
     settings = generator.settings
     try:
@@ -38,9 +39,13 @@ def start(generators, state, workers: int) -> Callable[[], int]:
     options = {
         "shards": settings.get("SEARCH_SHARDS", DEFAULT_SHARDS),
         "folder": state.path.with_name(f"{state.path.stem}-search") if state.path else None,
-        "workers": max(1, workers - 1),
     }
-    return fork_call(partial(_index, template, context, output, state.key, options))
+
+    def start(beside: bool) -> Callable[[], int]:
+        run = {**options, "workers": max(1, workers - 1) if beside else workers}
+        return fork_call(partial(_index, template, context, output, state.key, run))
+
+    return start
 
 
 def _index(template, context: dict, output: str, version: str, options: dict) -> int:
