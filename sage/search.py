@@ -3,9 +3,9 @@
 Pagefind (the `pagefind[bin]` package ships its binary) indexes each post's search
 document: the post's article element exactly as its page has it
 (theme/templates/_post.html, marked `data-pagefind-body`), alone in a page of its
-own at the page's path, so results link to the page. Documents are made as soon as
-the site is known, so indexing runs beside the writing of the pages instead of
-after it (plugins/sage_build/search_index.py).
+own at the page's path, so results link to the page. The documents need only the
+site model, not the written pages, so indexing can run beside the writing of the
+pages instead of after it (plugins/sage_build/search_index.py).
 
 Posts are split into SEARCH_SHARDS fixed shards by a hash of their path; each shard
 is one Pagefind bundle under output/pagefind/<n>/, and the search page loads the
@@ -20,7 +20,6 @@ so a build that failed half-way leaves nothing that the next one would trust.
 from __future__ import annotations
 
 import hashlib
-import logging
 import shutil
 import subprocess
 import sys
@@ -31,7 +30,6 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-logger = logging.getLogger(__name__)
 BUNDLE_DIR = "pagefind"
 DEFAULT_SHARDS = 8
 

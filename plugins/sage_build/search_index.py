@@ -3,7 +3,9 @@
 Once the site is known (all_generators_finalized), a forked copy of the build
 renders every published post's search document and runs Pagefind over them, while
 this process goes on to write the pages; the build collects the result at its end.
-On two cores this hides most of Pagefind's time behind the page writing.
+On two cores this hides much of Pagefind's time behind the page writing.
+Livereload's rebuilds fork it once the pages are written instead, so that an open
+page reloads first (plugins/sage_build/sage_build.py, `finish`).
 """
 
 from __future__ import annotations
