@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from io import StringIO
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -62,10 +63,20 @@ def _item(article, settings: dict) -> dict:
     }
 
 
+# An empty feed (a theme no post has yet) still needs an <updated>; feedgenerator gives
+# it the time of the build, so two builds of the same sources would differ.
+EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class _Atom1Feed(Atom1Feed):
+    def latest_post_date(self) -> datetime:
+        return super().latest_post_date() if self.items else EMPTY_FEED_UPDATED
+
+
 def atom_feed(info: FeedInfo, articles: list, settings: dict) -> str:
     """The Atom 1.0 document for `articles` (newest first, at most SAGE_FEED_MAX_ITEMS)."""
     siteurl = settings.get("SITEURL", "")
-    feed = Atom1Feed(
+    feed = _Atom1Feed(
         title=info.title,
         link=site_url(siteurl, info.home_url),
         feed_url=site_url(siteurl, info.atom_path),

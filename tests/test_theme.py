@@ -336,6 +336,20 @@ def test_a_shard_left_half_indexed_is_indexed_again(tmp_path):
     assert (documents[tip].parents[3] / f"{interrupted}.key").is_file()
 
 
+def test_a_theme_feed_without_posts_is_the_same_in_every_build(built_site, tmp_path):
+    again = tmp_path / "output"
+    build_site(FIXTURE_SITE, again)
+    empty = [
+        path.relative_to(built_site)
+        for path in (built_site / "feeds" / "themes").glob("*.atom.xml")
+        if "<entry>" not in path.read_text(encoding="utf-8")
+    ]
+    assert empty  # the fixture leaves some themes without a post
+    for path in empty:
+        assert (again / path).read_bytes() == (built_site / path).read_bytes(), path
+        assert "<updated>1970-01-01T00:00:00+00:00</updated>" in (again / path).read_text()
+
+
 def test_nothing_is_loaded_from_another_host(published_site):
     loads = re.compile(
         r'<(?:link rel="(?:stylesheet|icon)"[^>]*href|script[^>]*src|img[^>]*src)="([^"]+)"'
