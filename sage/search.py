@@ -20,6 +20,7 @@ so a build that failed half-way leaves nothing that the next one would trust.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
@@ -152,7 +153,19 @@ def _run_pagefind(site: Path, target: Path) -> None:
     except OSError as error:
         raise SearchIndexError(f"search index: could not run Pagefind ({error})") from None
     if result.returncode != 0 or not (target / "pagefind.js").is_file():
-        detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
         if "No module named pagefind" in result.stderr:
-            detail = ["Pagefind is not installed; run: pip install -r requirements.txt"]
-        raise SearchIndexError(f"search index: Pagefind failed: {detail[0]}")
+            detail = "Pagefind is not installed; run: pip install -r requirements.txt"
+        else:
+            detail = _reason(result.stderr or result.stdout)
+        raise SearchIndexError(f"search index: Pagefind failed to write {target}: {detail}")
+
+
+_NOISE = re.compile(r"^(note:|stack backtrace:|thread '|\d+: |at )")
+
+
+def _reason(output: str) -> str:
+    """The telling line of Pagefind's output: its last, but past a Rust panic's
+    backtrace and notes, which say nothing about the cause."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    telling = [line for line in lines if not _NOISE.match(line)]
+    return (telling or lines or ["no output"])[-1]

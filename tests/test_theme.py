@@ -8,7 +8,10 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from sage.linkcheck import check_links
+from sage.site import BuildError
 from tests.browser import FORM_ID, FORM_U, INTERESTS
 from tests.conftest import FIXTURE_SITE, HOSTILE, SITEMAP, SITEURL, build_site, read_output
 
@@ -334,6 +337,20 @@ def test_a_shard_left_half_indexed_is_indexed_again(tmp_path):
     assert {interrupted, tip_shard} <= redone
     assert documents[tip].read_text(encoding="utf-8") == original
     assert (documents[tip].parents[3] / f"{interrupted}.key").is_file()
+
+
+def test_a_failed_search_index_stops_the_build_with_pagefinds_reason(tmp_path):
+    """Pagefind runs in a forked process; its failure still reaches the author as one
+    sentence (here a file stands where the index's folder must go)."""
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "pagefind").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(BuildError) as failure:
+        build_site(FIXTURE_SITE, output)
+    message = str(failure.value)
+    assert message.startswith("search index: Pagefind failed to write "), message
+    assert "Not a directory" in message and "RUST_BACKTRACE" not in message, message
+    assert "Traceback" not in message
 
 
 def test_a_theme_feed_without_posts_is_the_same_in_every_build(built_site, tmp_path):
