@@ -10,6 +10,7 @@ import datetime as dt
 import email
 import json
 from email import policy
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -338,7 +339,8 @@ def test_clear_errors_before_any_call(published_project, fake):
         ("--week", "2099-W02", "--at", "2099-01-01T09:00:00+00:00"): "--at 2099-01-01 09:00 "
         "UTC is before the tip is published (2099-01-05 05:00 UTC), so its links would not work "
         "yet; schedule it at or after that",
-        ("--at", "2020-01-06T09:00:00+00:00"): "--at 2020-01-06 09:00 UTC is in the past; "
+        ("--week", WEEK, "--at", "2020-01-06T09:00:00+00:00"): "--at 2020-01-06 09:00 UTC is "
+        "in the past; "
         "choose a later time, or leave out --at to send now",
         ("--at", "next monday"): '--at "next monday" is not a date and time; write it like '
         "2026-11-23T09:00:00+00:00",
@@ -494,19 +496,22 @@ def test_theme_targeting_sends_segment_opts(project):
 
 
 def test_preview_writes_html_text_and_an_eml_without_credentials(project):
+    """The preview is of this week's tip, whatever the date the tests run on."""
     week = current_week("America/New_York")
+    title = "Promise the callback time you can keep"  # the fixture's tip in WEEK
     if week != WEEK:  # keep one tip a week: this week's tip replaces any fixture tip in it
         for tip in (project / "content/tips").glob(f"{week.lower()}-*.md"):
             tip.unlink()
-        today = dt.datetime.now(dt.UTC).date().isoformat()
+        title = "Keep the promise you made this week"
+        today = dt.datetime.now(ZoneInfo("America/New_York")).date().isoformat()
         (project / "content/tips/this-week.md").write_text(
-            f"Title: Promise the callback time you can keep\nDate: {today}\n"
+            f"Title: {title}\nDate: {today}\n"
             "Summary: Give a window you can meet, then meet it.\n\nBody.\n"
         )
     empty = {"MAILCHIMP_API_KEY": "", "MAILCHIMP_LIST_ID": "", "SITEURL": SITEURL}
     result = run_invoke(project, "newsletter.preview", env=empty)
     assert result.returncode == 0, result.stderr
-    assert "Subject: Tip of the week: Promise the callback time you can keep" in result.stdout
+    assert f"Subject: Tip of the week: {title}" in result.stdout
     paths = {kind: project / "outbox" / f"{week}.{kind}" for kind in ("html", "txt", "eml")}
     for path in paths.values():
         assert f" {path}" in result.stdout
@@ -516,7 +521,7 @@ def test_preview_writes_html_text_and_an_eml_without_credentials(project):
         "text/plain",
         "text/html",
     ]
-    assert message["Subject"] == "Tip of the week: Promise the callback time you can keep"
+    assert message["Subject"] == f"Tip of the week: {title}"
     assert message["From"] == "Service Sage <editor@servicesage.example.org>"
     assert message["Date"] and message["Message-ID"] and message["To"]
     for kind, path in (("plain", paths["txt"]), ("html", paths["html"])):
