@@ -122,8 +122,10 @@ SAGE_TIP_MIN_WORDS = 250
 SAGE_SUMMARY_MAX_CHARS = 160
 SAGE_LAW_MAX_WORDS = 40
 
-# The theme taxonomy, editable by authors (relative to PATH).
+# The theme taxonomy, editable by authors (relative to PATH), and the tagger's learned
+# layer, written by `invoke themes --train` ("" tags with the vocabulary alone).
 THEMES_FILE = "themes.toml"
+THEMES_LEARNED_FILE = "themes-learned.json"
 THEMES_URL = "themes/{slug}/"
 THEMES_SAVE_AS = "themes/{slug}/index.html"
 THEMES_INDEX_URL = "themes/"

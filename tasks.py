@@ -166,11 +166,17 @@ def calendar(c, past=12, ahead=8):
     help={
         "explain": "a post to explain, e.g. content/tips/2026-w47-….md",
         "evaluate": "P@1, precision, recall and F1 on labelled sets (default: tests/data's)",
+        "train": "fit the learned layer (content/themes-learned.toml) to --corpus",
+        "corpus": "labelled texts to train on, one .jsonl file per writer (data/theme-corpus)",
+        "cross_validate": "with --train: tag each writer's texts by a layer fitted to the others",
     },
     optional=["evaluate"],
 )
-def themes(c, explain=None, evaluate=None):
-    """Show theme counts over the site, explain one post's themes, or measure the tagger.
+def themes(  # noqa: PLR0917
+    c, explain=None, evaluate=None, train=False, corpus="data/theme-corpus", cross_validate=False
+):
+    """Show theme counts over the site, explain one post's themes, measure the tagger, or
+    train its learned layer.
 
     Example: invoke themes --explain content/tips/2026-w47-make-automated-messages-sound-human.md
     """
@@ -182,6 +188,12 @@ def themes(c, explain=None, evaluate=None):
 
     settings = read_settings(DEV_SETTINGS)
     try:
+        if train:
+            from sage.tagger_train import train_site
+
+            for line in train_site(settings, Path(corpus), validate=cross_validate):
+                print(line)
+            return
         if evaluate:
             paths = [Path(evaluate)] if isinstance(evaluate, str) else development_sets()
             for name, report in evaluate_files(load_tagger(settings)[1], paths):
@@ -194,7 +206,7 @@ def themes(c, explain=None, evaluate=None):
             print(explain_post(settings, path.resolve()))
             return
         rows, untagged, explicit = theme_counts(settings)
-    except (TaxonomyError, LabelledSetError) as error:
+    except (TaxonomyError, LabelledSetError, ValueError) as error:
         raise Exit(str(error), code=1) from None
     print(f"{'theme':<14} {'primary':>7} {'all':>5} {'tips':>5} {'laws':>5} {'stories':>7}")
     for row in rows:

@@ -112,7 +112,9 @@ def generate(posts: int, target: Path, seed: int = 7, content: Path | None = Non
         shutil.rmtree(target)
     for folder in ("tips", "laws", "stories", "pages"):
         (target / folder).mkdir(parents=True)
-    shutil.copy(content / "themes.toml", target / "themes.toml")
+    for taxonomy in ("themes.toml", "themes-learned.json"):
+        if (content / taxonomy).exists():
+            shutil.copy(content / taxonomy, target / taxonomy)
     (target / "pages" / "about.md").write_text("Title: About\n\nA benchmark corpus.\n")
     (target / "pages" / "subscribe.md").write_text("Title: Subscribe\n\nThe weekly tip.\n")
     tips = round(posts * 0.55)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from sage.markdown import render
@@ -16,28 +17,33 @@ from sage.parallel import fork_map
 from sage.rules import aware_date, display_path, split_list
 from sage.sources import Source, find_sources, read_source
 from sage.tagger import Decision, Tagger, TaggerSettings
-from sage.taxonomy import Theme, load_taxonomy, taxonomy_path
+from sage.taxonomy import Theme, learned_path, load_learned, load_taxonomy, taxonomy_path
 
 _CACHE: dict[tuple, tuple[list[Theme], Tagger]] = {}
 
 
 def load_tagger(settings: dict) -> tuple[list[Theme], Tagger]:
-    """The taxonomy and its compiled tagger, reused while the file is unchanged."""
-    path = taxonomy_path(settings)
+    """The taxonomy and its compiled tagger (with the learned layer when there is one),
+    reused while neither file changes."""
+    path, learned = taxonomy_path(settings), learned_path(settings)
     tagger_settings = TaggerSettings.from_settings(settings)
-    try:
-        stamp = path.stat().st_mtime_ns
-    except FileNotFoundError:
-        stamp = None
-    key = (str(path), stamp, tagger_settings)
+    stamps = []
+    for file in (path, learned):
+        try:
+            stamps.append(file.stat().st_mtime_ns if file else None)
+        except FileNotFoundError:
+            stamps.append(None)
+    key = (str(path), str(learned), *stamps, tagger_settings)
     if key not in _CACHE:
         shown = display_path(path)
         themes = load_taxonomy(path, display=shown)
+        learned_shown = display_path(learned) if learned else ""
+        layer = partial(load_learned, learned, learned_shown)  # read when first needed
         _CACHE.clear()
-        tagger = Tagger(themes, tagger_settings, source=shown)
-        tagger.version = hashlib.sha256(
-            path.read_bytes() + repr(tagger_settings).encode()
-        ).hexdigest()[:16]
+        tagger = Tagger(themes, tagger_settings, shown, layer, learned_shown)
+        has_layer = learned is not None and learned.is_file()
+        sources = path.read_bytes() + (learned.read_bytes() if has_layer else b"")
+        tagger.version = hashlib.sha256(sources + repr(tagger_settings).encode()).hexdigest()[:16]
         _CACHE[key] = (themes, tagger)
     return _CACHE[key]
 
@@ -69,6 +75,8 @@ def themes_of_posts(
         for key, (title, html, explicit) in zip(keys, posts, strict=True)
         if not explicit and key not in known
     }
+    if todo:
+        tagger.ready()
     found = fork_map(_tag, [(tagger, *post) for post in todo.values()], workers)
     chosen = {key: known[key] for key in keys if key in known}
     chosen.update(zip(todo, found, strict=True))
@@ -113,14 +121,14 @@ def read_post(settings: dict, tagger: Tagger, path: Path) -> PostThemes:
 def _evidence(score, limit: int = 5) -> str:
     """'"automation" (title, 3×), "reminder" (5×)' for the strongest matches."""
     parts = []
-    for item in score.evidence[:limit]:
+    for item in [item for item in score.evidence if not item.minor][:limit]:
         where = []
         if item.title:
             where.append("title")
         if item.body > 1 or (item.body and item.title):
             where.append(f"{item.body}×")
-        against = "against, " if item.points < 0 else ""
-        parts.append(f'"{item.term}"' + (f" ({against}{', '.join(where)})" if where else ""))
+        notes = ["learned"] * item.learned + ["against"] * (item.points < 0) + where
+        parts.append(f'"{item.term}"' + (f" ({', '.join(notes)})" if notes else ""))
     return ", ".join(parts)
 
 
@@ -136,9 +144,13 @@ def explain(settings: dict, path: Path) -> str:
     lines.append(f"{'theme':<14} {'score':>6}  words and phrases that produced it")
     for score in ranked:
         if score.evidence:
-            more = len(score.evidence) - 8
+            more = sum(not item.minor for item in score.evidence) - 8
             tail = f", and {more} more" if more > 0 else ""
             lines.append(f"{score.slug:<14} {score.score:>6g}  {_evidence(score, 8)}{tail}")
+            if any(item.learned for item in score.evidence):
+                learned = sum(item.points for item in score.evidence if item.learned)
+                written = sum(item.points for item in score.evidence if not item.learned)
+                lines.append(f"{'':<22}(vocabulary {written:+.1f}, learned layer {learned:+.1f})")
     silent = [score.slug for score in ranked if not score.evidence]
     if silent:
         lines.append(f"{'':<14} {0:>6}  nothing matched: {', '.join(silent)}")
@@ -182,6 +194,11 @@ def explain(settings: dict, path: Path) -> str:
             + "): "
             + ", ".join(f"{names[score.slug]} ({score.score:g})" for score in runners)
             + "."
+        )
+    if any(item.learned for score in ranked for item in score.evidence):
+        lines.append(
+            "Learned: weights the learned layer (THEMES_LEARNED_FILE) gives words from "
+            "labelled texts; small words such as “of the” count but are not listed."
         )
     if post.decided_by == "author":
         lines.append(

@@ -10,6 +10,10 @@ The vocabulary lives in the taxonomy file (content/themes.toml), per theme:
     [empathy.negative]       # cues that a word is used in another sense: subtracted
     "years of experience" = 2
 
+A second, learned layer (content/themes-learned.json, written by
+`invoke themes --train` from a labelled corpus; see sage/tagger_train.py) has the same
+tables and is added on top: its weights are small, many and sometimes negative.
+
 Matching: the post is written as its words' stems between spaces, and one
 Aho-Corasick pass over that finds every term and phrase (see _build_automaton).
 A theme's score is the sum over its matches of weight × (1 + ln count), with words
@@ -23,13 +27,16 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import product
 from operator import itemgetter
 
 import ahocorasick
+import numpy as np
 import Stemmer
 
+from sage.tagger_layer import FUNCTION_WORDS, Key, WordTable, growth, learned_entries
 from sage.taxonomy import TaxonomyError, Theme
 
 # What one match adds to: (entry id, theme index, weight) for each entry matched.
@@ -107,6 +114,8 @@ class Evidence:
     body: int = 0
     title: int = 0
     points: float = 0.0
+    learned: bool = False  # from the learned layer, not the hand-written vocabulary
+    minor: bool = False  # learned weight of words like "of the": counted, not named
 
 
 @dataclass
@@ -139,6 +148,8 @@ class Tagger:
         themes: list[Theme],
         settings: TaggerSettings | None = None,
         source: str = "themes.toml",
+        learned: dict | Callable[[], dict] | None = None,
+        learned_source: str = "themes-learned.json",
     ):
         self.settings = settings or TaggerSettings()
         self.version = ""  # set by whoever knows the vocabulary's source (a cache key)
@@ -152,9 +163,41 @@ class Tagger:
         self._exact: dict[str, list[tuple[int, int, float]]] = {}  # the same, "=word" entries
         for index, theme in enumerate(themes):
             self._compile(index, theme, source)
-        self._automaton = ahocorasick.Automaton()
+        self._automaton = ahocorasick.Automaton()  # every entry (for the explanation)
         self._pattern_targets: list[_Targets] = []
         self._build_automaton()
+        # What tagging uses: the word table for single words and pairs of words (with
+        # the learned layer), an automaton for the rest (exact words, longer phrases).
+        # The table is built when first needed: a build whose posts are all tagged
+        # already (the build state remembers) never reads the learned layer.
+        self._fast = ahocorasick.Automaton()
+        self._short: dict[Key, np.ndarray] = {}
+        self._build_fast()
+        self._learned, self._learned_source = learned, learned_source
+        self._built: WordTable | None = None
+
+    @property
+    def _table(self) -> WordTable:
+        if self._built is None:
+            tables = self._learned() if callable(self._learned) else self._learned
+            weights, words = (
+                learned_entries(tables, self.slugs, self._stemmer, self._learned_source)
+                if tables
+                else ({}, {})
+            )
+            self._built = WordTable(self._short, weights, words, len(self.slugs), self._stemmer)
+            self._learned = None
+        return self._built
+
+    def ready(self) -> Tagger:
+        """Build the word table now, learned layer included (before forking workers, so
+        that they share it, and so that a malformed layer file is reported here)."""
+        _ = self._table
+        return self
+
+    def learned_weights(self) -> int:
+        """How many weights the learned layer has (0: the vocabulary tags alone)."""
+        return self._table.learned_weights()
 
     def _build_automaton(self) -> None:
         """One pass over a text written as its stems between spaces finds every term
@@ -162,23 +205,45 @@ class Tagger:
         written as its stem followed by a marker ("patiently" -> "patient =patiently"):
         the marker is the exact entry's pattern, and phrases that go on past the stem
         are also searched for with the marker in place."""
-        markers: dict[str, list[str]] = {}  # stem -> "stem =word" for each exact word
+        self._markers: dict[str, list[str]] = {}  # stem -> "stem =word" per exact word
         for word, targets in self._exact.items():
             stem = self._stemmer.stemWord(word)
             self._stems[word.encode("ascii")] = f"{stem} ={word}"
-            markers.setdefault(stem, []).append(f"{stem} ={word}")
+            self._markers.setdefault(stem, []).append(f"{stem} ={word}")
             self._patterns[(f"={word}",)] = targets
         for key, targets in self._patterns.items():
             pattern = len(self._pattern_targets)
             self._pattern_targets.append(tuple(targets))
-            last = len(key) - 1
-            forms = [
-                [stem, *(markers.get(stem, ()) if i < last else ())] for i, stem in enumerate(key)
-            ]
-            for variant in product(*forms):
-                self._automaton.add_word(f" {' '.join(variant)} ", pattern)
+            for variant in self._variants(key):
+                self._automaton.add_word(variant, pattern)
         if self._pattern_targets:
             self._automaton.make_automaton()
+
+    def _variants(self, key: Key) -> list[str]:
+        """How an entry appears in a text written as stems, markers of exact words in place."""
+        last = len(key) - 1
+        forms = [
+            [stem, *(self._markers.get(stem, ()) if i < last else ())] for i, stem in enumerate(key)
+        ]
+        return [f" {' '.join(variant)} " for variant in product(*forms)]
+
+    def _build_fast(self) -> None:
+        """Split the vocabulary: entries of one or two stems go to the word table, exact
+        words and longer phrases to an automaton of their own."""
+        fast_weights = []
+        for key, targets in self._patterns.items():
+            vector = np.zeros(len(self.slugs))
+            for _, index, weight in targets:
+                vector[index] += weight
+            if not key[0].startswith("=") and len(key) <= 2:
+                self._short[key] = vector
+                continue
+            fast_weights.append(vector)
+            for variant in self._variants(key):
+                self._fast.add_word(variant, len(fast_weights) - 1)
+        if fast_weights:
+            self._fast.make_automaton()
+        self._fast_weights = np.array(fast_weights).reshape(-1, len(self.slugs))
 
     def _compile(self, index: int, theme: Theme, source: str) -> None:
         vocabulary = theme.vocabulary
@@ -236,13 +301,25 @@ class Tagger:
         else:
             self._patterns.setdefault(key, []).append(target)
 
-    def _matches(self, text: str) -> tuple[list[tuple[int, _Targets]], int]:
-        """What `text` matches, as (count, the entries matched that often) in a fixed
-        order, and how many words the text has. An entry has one pattern, so it
-        appears at most once."""
-        words = _byte_words(without_attribution(plain_words(text)))
-        if not words:
-            return [], 0
+    def words_read(self, text: str) -> list[str]:
+        """The words of `text` the tagger reads (tags and a law's attribution left out),
+        lowercased: what the trainer counts, so that it learns what the tagger sees."""
+        return words_of(without_attribution(plain_words(text)))
+
+    def stem(self, words: list[str]) -> list[str]:
+        """The stems of `words`, as vocabulary entries are stemmed."""
+        return self._stemmer.stemWords(words)
+
+    def _read(self, text: str) -> list[bytes]:
+        """The words of `text` the tagger reads, as ASCII bytes."""
+        return _byte_words(without_attribution(plain_words(text)))
+
+    def _matches(self, words: list[bytes], automaton=None) -> Counter:
+        """How often the words match each pattern of `automaton` (by default the one of
+        every entry): {pattern id: count}, in the order the text first uses them."""
+        automaton = automaton if automaton is not None else self._automaton
+        if not words or not len(automaton):
+            return Counter()
         stems = self._stems
         try:
             joined = " ".join(map(stems.__getitem__, words))
@@ -250,19 +327,16 @@ class Tagger:
             for word in set(words).difference(stems):
                 stems[word] = self._stemmer.stemWord(word.decode("ascii"))
             joined = " ".join(map(stems.__getitem__, words))
-        if not self._pattern_targets:
-            return [], len(words)
-        # In the order the text first uses them: the same text, the same order.
-        counts = Counter(map(_SECOND, self._automaton.iter(f" {joined} ")))
-        found = list(
-            zip(counts.values(), map(self._pattern_targets.__getitem__, counts), strict=True)
-        )
-        return found, len(words)
+        return Counter(map(_SECOND, automaton.iter(f" {joined} ")))
 
     def _count(self, text: str) -> dict[int, int]:
-        """How often each vocabulary entry occurs in `text`: {entry id: count}."""
+        """How often each vocabulary entry occurs in `text`: {entry id: count}. An entry
+        has one pattern, so it appears at most once."""
+        targets = self._pattern_targets
         return {
-            entry: count for count, matched in self._matches(text)[0] for entry, _, _ in matched
+            entry: count
+            for pattern, count in self._matches(self._read(text)).items()
+            for entry, _, _ in targets[pattern]
         }
 
     def _points(self, count: int, weight: float, in_title: bool) -> float:
@@ -272,24 +346,27 @@ class Tagger:
             return weight * self.settings.title_weight * count
         return weight * (1 + math.log(count)) if count > 1 else weight
 
+    def _micropoints(self, counts: Counter, in_title: bool) -> np.ndarray:
+        """Every theme's points from the fast automaton's counts (see _points), in
+        millionths."""
+        size = len(counts)
+        patterns = np.fromiter(counts.keys(), np.intp, size)
+        times = np.fromiter(counts.values(), np.intp, size)
+        factor = times * self.settings.title_weight if in_title else growth(times)
+        points = self._fast_weights[patterns] * factor[:, None]
+        return np.rint(points * 1e6).astype(np.int64).sum(axis=0)
+
     def _scores(self, title: str, text: str) -> tuple[list[float], int]:
         """Every theme's score in taxonomy order, and the text's length in words."""
-        scores = [0.0] * len(self.slugs)
-        log = math.log
-        body, length = self._matches(text)
-        for count, matched in body:  # _points, inlined: this runs for every post
-            if count == 1:
-                for _, index, weight in matched:
-                    scores[index] += weight
-            else:
-                factor = 1 + log(count)
-                for _, index, weight in matched:
-                    scores[index] += weight * factor
-        title_weight = self.settings.title_weight
-        for count, matched in self._matches(title)[0]:
-            for _, index, weight in matched:
-                scores[index] += weight * title_weight * count
-        return [max(0.0, round(score, 2)) for score in scores], length
+        words, title_words = self._read(text), self._read(title)
+        total = self._table.points(words, title_words, self.settings.title_weight)
+        body, heading = self._matches(words, self._fast), self._matches(title_words, self._fast)
+        if body:
+            total += self._micropoints(body, False)
+        if heading:
+            total += self._micropoints(heading, True)
+        length = len(words)
+        return [max(0.0, round(points / 1e6, 2)) for points in total.tolist()], length
 
     def ratios(self, length: int) -> tuple[float, float]:
         """The share of the primary's score a second and a third theme need. Short texts
@@ -338,6 +415,20 @@ class Tagger:
                 else:
                     item.body += count
                 item.points += self._points(count, weight, in_title)
+        if self.learned_weights():
+            learned: dict[tuple[str, int], Evidence] = {}
+            for in_title, part in ((False, text), (True, title)):
+                for label, index, count, weight in self._table.evidence(self._read(part)):
+                    item = learned.get((label, index))
+                    if item is None:
+                        minor = FUNCTION_WORDS.issuperset(label.split())
+                        item = learned[label, index] = Evidence(label, learned=True, minor=minor)
+                        results[index].evidence.append(item)
+                    if in_title:
+                        item.title += count
+                    else:
+                        item.body += count
+                    item.points += self._points(count, weight, in_title)
         for theme in results:
             theme.evidence.sort(key=lambda item: (-abs(item.points), item.term))
         return Decision(

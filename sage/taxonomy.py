@@ -11,6 +11,7 @@ The tagger's vocabulary for a theme lives in the same table (see sage/tagger.py)
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -92,3 +93,30 @@ def _load_taxonomy(path: Path, display: str | None) -> list[Theme]:
 def taxonomy_path(settings: dict) -> Path:
     """Where the taxonomy file is, from THEMES_FILE relative to PATH."""
     return Path(settings["PATH"]) / settings.get("THEMES_FILE", "themes.toml")
+
+
+def learned_path(settings: dict) -> Path | None:
+    """Where the learned layer is, from THEMES_LEARNED_FILE relative to PATH; None when
+    the setting is empty (the hand-written vocabulary alone)."""
+    name = settings.get("THEMES_LEARNED_FILE", "themes-learned.json")
+    return Path(settings["PATH"]) / name if name else None
+
+
+def load_learned(path: Path | None, display: str | None = None) -> dict:
+    """The learned layer's weights, {theme slug: {"word" or "two words": weight}}
+    (sage/tagger_layer.py). No file, no layer: the vocabulary works alone."""
+    if path is None or not path.is_file():
+        return {}
+    where = display or str(path)
+    try:
+        weights = json.loads(path.read_text(encoding="utf-8")).get("weights")
+    except (json.JSONDecodeError, AttributeError) as error:
+        raise TaxonomyError(
+            f"{where}: not the learned layer's JSON ({error}); train it again with "
+            "`invoke themes --train`, or delete the file"
+        ) from None
+    if not isinstance(weights, dict):
+        raise TaxonomyError(
+            f'{where}: no "weights" table; train it again with `invoke themes --train`'
+        )
+    return weights

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_SITE = ROOT / "tests" / "fixtures" / "site"
 # Fixture sites use the real taxonomy, vocabulary included: the tagger is under test too.
 TAXONOMY = ROOT / "content" / "themes.toml"
+LEARNED = ROOT / "content" / "themes-learned.json"  # the tagger's learned layer, likewise
 # The fixture site's "now" for the home page picks; dates in it are fixed.
 FIXTURE_WEEK = "2026-W47"
 SITEURL = "https://sage.example.org"
@@ -54,6 +55,7 @@ def copy_project(target: Path, content: Path = FIXTURE_SITE) -> Path:
     shutil.copytree(content, target / "content")
     if not (target / "content" / "themes.toml").exists():
         shutil.copy(TAXONOMY, target / "content" / "themes.toml")
+        shutil.copy(LEARNED, target / "content" / "themes-learned.json")
     return target
 
 
@@ -86,6 +88,7 @@ def build_site(content: Path, output: Path, settings_file: str = "pelicanconf.py
     overrides.setdefault("CACHE_PATH", str(Path(output).parent / ".cache"))
     if not (Path(content) / "themes.toml").exists():
         overrides.setdefault("THEMES_FILE", str(TAXONOMY))
+        overrides.setdefault("THEMES_LEARNED_FILE", str(LEARNED))
     return build(ROOT / settings_file, PATH=str(content), OUTPUT_PATH=str(output), **overrides)
 
 

@@ -117,9 +117,9 @@ def test_real_posts_get_sensible_themes(tagger):
         )[0]
         == "technology"
     )
-    assert tagger.tag("The Law of the Other Line", "The queue you leave always moves faster.") == [
-        "patience"
-    ]
+    assert tagger.tag("The Law of the Other Line", "The queue you leave always moves faster.")[
+        0
+    ] == ("patience")
 
 
 def test_attribution_at_the_end_of_a_law_is_ignored():
@@ -269,7 +269,7 @@ def dev_set_report():
 
 @pytest.mark.xfail(
     strict=True,
-    reason="not reached yet: P@1 0.846 and F1 0.720 on the 260 development texts "
+    reason="not reached yet: P@1 0.892 and F1 0.748 on the 260 development texts "
     "(invoke themes --evaluate); strict, so this fails once the bar is met and must "
     "become a plain test again",
 )
@@ -281,11 +281,11 @@ def test_dev_set_quality():
 
 
 def test_dev_set_quality_does_not_regress():
-    """Until the bar is met, the figures measured when the vocabulary was last changed
-    are a floor: a vocabulary or scoring change must not make the tagger worse."""
+    """Until the bar is met, the figures measured when the vocabulary or the learned
+    layer last changed are a floor: a change must not make the tagger worse."""
     report = dev_set_report()
-    assert report.p_at_1 >= 0.84, report.summary()
-    assert report.f1 >= 0.71, report.summary()
+    assert report.p_at_1 >= 0.88, report.summary()
+    assert report.f1 >= 0.74, report.summary()
 
 
 @pytest.mark.parametrize(
