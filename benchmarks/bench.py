@@ -254,7 +254,7 @@ class Bench:
                 lines.append(line)
                 if line.strip() == "ready":
                     ready.set()
-                if "Rebuilt in" in line or "Build failed" in line:
+                if re.search(r"Rebuild \d+ (done in|failed)", line):
                     done.set()
 
         threading.Thread(target=read, daemon=True).start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
@@ -71,15 +72,20 @@ def serving(output: Path, host: str = "127.0.0.1", port: int = 0) -> Iterator[st
         server.server_close()
 
 
-def rebuild_quietly(settings_file: str, **overrides) -> None:
-    """One rebuild for livereload: a broken post is reported, the server keeps running."""
+def rebuild_quietly(settings_file: str, number: int, **overrides) -> None:
+    """Rebuild `number` for livereload: a broken post is reported, the server keeps running.
+
+    Every message carries the rebuild's number: Pelican's loggers drop a warning that
+    repeats one already shown, so a second identical "failed" (the same mistake saved
+    twice) or "done in 1.55 s" would otherwise never reach the author.
+    """
     started = time.perf_counter()
     try:
         build(settings_file, **overrides)
     except BuildError as error:
-        logger.warning("Build failed; fix this and save again:\n%s", error)
+        logger.warning("Rebuild %d failed; fix this and save again:\n%s", number, error)
         return
-    logger.warning("Rebuilt in %.2f s", time.perf_counter() - started)
+    logger.warning("Rebuild %d done in %.2f s", number, time.perf_counter() - started)
 
 
 def watch_roots(patterns: list[str]) -> list[str]:
@@ -144,6 +150,7 @@ def livereload(
     server = Server(watcher=_instant_watcher())
     # Open pages reload as soon as they are written; the search index follows.
     overrides = {"SAGE_BACKGROUND_SEARCH": True, **overrides}
+    saves = itertools.count(1)
     for pattern in watch:
-        server.watch(pattern, lambda: rebuild_quietly(settings_file, **overrides))
+        server.watch(pattern, lambda: rebuild_quietly(settings_file, next(saves), **overrides))
     server.serve(host=host, port=port, root=str(output), open_url_delay=None, debug=True)

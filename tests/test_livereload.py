@@ -3,7 +3,10 @@ broken post, the server says why and keeps serving."""
 
 from __future__ import annotations
 
+import logging
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -13,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_project
+from sage.serve import rebuild_quietly
+from tests.conftest import FIXTURE_SITE, LEARNED, ROOT, TAXONOMY, copy_project
 
 
 def free_port() -> int:
@@ -73,7 +77,7 @@ def test_a_saved_post_is_rebuilt_and_served(live):
     # The search index follows in the background: its shard for this page is rebuilt.
     stamps = project / ".cache" / "sage"
     wait_for(lambda: list(stamps.glob("*.stamp")), 30, "the build to complete")
-    assert "Rebuilt in" in Path(log).read_text()
+    assert re.search(r"Rebuild \d+ done in \d+\.\d\d s", Path(log).read_text())
 
 
 def test_a_broken_post_is_reported_and_the_server_keeps_serving(live):
@@ -81,8 +85,29 @@ def test_a_broken_post_is_reported_and_the_server_keeps_serving(live):
     time.sleep(1.0)
     broken = project / "content" / "stories" / "broken.md"
     broken.write_text("Title: Broken\nDate: someday\n\nText.\n", encoding="utf-8")
-    wait_for(lambda: "Build failed" in Path(log).read_text(), 30, "the failure to be reported")
+    wait_for(lambda: " failed; fix this" in Path(log).read_text(), 30, "the failure to be reported")
     text = Path(log).read_text()
     assert "broken.md" in text and "Date" in text
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as response:
         assert response.status == 200
+
+
+def test_every_rebuild_is_reported_even_when_its_message_repeats(tmp_path, caplog):
+    """Pelican's loggers drop a warning that repeats an earlier one: the same broken
+    post saved twice must still be reported twice (each rebuild has its number)."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_SITE, content)
+    (content / "stories" / "broken.md").write_text("Title: Broken\nDate: someday\n\nText.\n")
+    folders = {
+        "PATH": str(content),
+        "OUTPUT_PATH": str(tmp_path / "output"),
+        "CACHE_PATH": str(tmp_path / ".cache"),
+        "THEMES_FILE": str(TAXONOMY),
+        "THEMES_LEARNED_FILE": str(LEARNED),
+    }
+    with caplog.at_level(logging.WARNING, logger="sage.serve"):
+        for number in (1, 2, 3):
+            rebuild_quietly(str(ROOT / "pelicanconf.py"), number, **folders)
+    failures = [record for record in caplog.records if "failed; fix this" in record.msg]
+    assert [record.args[0] for record in failures] == [1, 2, 3]
+    assert all("broken.md" in record.getMessage() for record in failures)
