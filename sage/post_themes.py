@@ -17,6 +17,7 @@ from sage.parallel import fork_map
 from sage.rules import aware_date, display_path, split_list
 from sage.sources import Source, find_sources, read_source
 from sage.tagger import Decision, Tagger, TaggerSettings
+from sage.tagger_layer import TABLE_FORMAT
 from sage.taxonomy import Theme, learned_path, load_learned, load_taxonomy, taxonomy_path
 
 _CACHE: dict[tuple, tuple[list[Theme], Tagger]] = {}
@@ -44,6 +45,10 @@ def load_tagger(settings: dict) -> tuple[list[Theme], Tagger]:
         has_layer = learned is not None and learned.is_file()
         sources = path.read_bytes() + (learned.read_bytes() if has_layer else b"")
         tagger.version = hashlib.sha256(sources + repr(tagger_settings).encode()).hexdigest()[:16]
+        cache = settings.get("CACHE_PATH")
+        if cache and settings.get("SAGE_INCREMENTAL", True):
+            name = f"tagger-table-{TABLE_FORMAT}-{tagger.version}.pickle"
+            tagger.table_file = Path(cache) / "sage" / name
         _CACHE[key] = (themes, tagger)
     return _CACHE[key]
 

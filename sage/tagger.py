@@ -24,13 +24,16 @@ if it reaches `min_score`; others are kept while they reach `secondary_ratio`
 
 from __future__ import annotations
 
+import contextlib
 import math
+import pickle
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import product
 from operator import itemgetter
+from pathlib import Path
 
 import ahocorasick
 import numpy as np
@@ -153,6 +156,8 @@ class Tagger:
     ):
         self.settings = settings or TaggerSettings()
         self.version = ""  # set by whoever knows the vocabulary's source (a cache key)
+        # Where the built word table is kept between builds (set with `version`).
+        self.table_file: Path | None = None
         self.slugs = [theme.slug for theme in themes]
         self._stemmer = Stemmer.Stemmer("english")
         self._stems: dict[bytes, str] = {}  # word -> stem, or token of an exact word (a cache)
@@ -179,15 +184,37 @@ class Tagger:
     @property
     def _table(self) -> WordTable:
         if self._built is None:
-            tables = self._learned() if callable(self._learned) else self._learned
-            weights, words = (
-                learned_entries(tables, self.slugs, self._stemmer, self._learned_source)
-                if tables
-                else ({}, {})
-            )
-            self._built = WordTable(self._short, weights, words, len(self.slugs), self._stemmer)
+            self._built = self._cached_table() or self._new_table()
             self._learned = None
         return self._built
+
+    def _new_table(self) -> WordTable:
+        tables = self._learned() if callable(self._learned) else self._learned
+        weights, words = (
+            learned_entries(tables, self.slugs, self._stemmer, self._learned_source)
+            if tables
+            else ({}, {})
+        )
+        table = WordTable(self._short, weights, words, len(self.slugs), self._stemmer)
+        if self.table_file is not None:  # for the next build: a tenth of the time to read
+            with contextlib.suppress(OSError):
+                self.table_file.parent.mkdir(parents=True, exist_ok=True)
+                for stale in self.table_file.parent.glob("tagger-table-*.pickle"):
+                    stale.unlink()
+                partial = self.table_file.with_suffix(".partial")
+                partial.write_bytes(pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))
+                partial.replace(self.table_file)
+        return table
+
+    def _cached_table(self) -> WordTable | None:
+        """The table a build with the same vocabulary, layer and settings left, if any."""
+        if self.table_file is None:
+            return None
+        try:
+            table = pickle.loads(self.table_file.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+            return None
+        return table.attach(self._stemmer) if isinstance(table, WordTable) else None
 
     def ready(self) -> Tagger:
         """Build the word table now, learned layer included (before forking workers, so

@@ -2,6 +2,7 @@
 
 import json
 import math
+import shutil
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,24 @@ def test_the_shipped_layer_helps_on_the_development_sets():
     plain = evaluate(Tagger(THEMES), items)
     learned = evaluate(Tagger(THEMES, learned=load_learned(LEARNED)), items)
     assert learned.p_at_1 > plain.p_at_1 and learned.f1 > plain.f1
+
+
+def test_the_word_table_is_kept_between_builds(tmp_path):
+    """An edit rebuild reads the built table back instead of the layer's JSON."""
+    from sage import post_themes
+
+    shutil.copy(TAXONOMY, tmp_path / "themes.toml")
+    shutil.copy(LEARNED, tmp_path / "themes-learned.json")
+    settings = read_settings(
+        ROOT / "pelicanconf.py", PATH=str(tmp_path), CACHE_PATH=str(tmp_path / "cache")
+    )
+    item = load_labelled(DEV / "theme_devset.jsonl")[0]
+    _, first = load_tagger(settings)
+    expected = first.ready()._scores(item["title"], item["text"])
+    assert first.table_file.is_file() and first.table_file.parent.name == "sage"
+    post_themes._CACHE.clear()
+    _, second = load_tagger(settings)
+    assert second is not first
+    second._learned = lambda: pytest.fail("the layer file was read again")
+    assert second.ready()._scores(item["title"], item["text"]) == expected
+    assert second.learned_weights() == first.learned_weights() > 10_000
