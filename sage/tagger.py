@@ -120,6 +120,13 @@ class Evidence:
     learned: bool = False  # from the learned layer, not the hand-written vocabulary
     minor: bool = False  # learned weight of words like "of the": counted, not named
 
+    def add(self, count: int, points: float, in_title: bool) -> None:
+        if in_title:
+            self.title += count
+        else:
+            self.body += count
+        self.points += points
+
 
 @dataclass
 class ThemeScore:
@@ -437,11 +444,7 @@ class Tagger:
                 if item is None:
                     item = evidence[entry] = Evidence(label.lstrip("="))
                     results[index].evidence.append(item)
-                if in_title:
-                    item.title += count
-                else:
-                    item.body += count
-                item.points += self._points(count, weight, in_title)
+                item.add(count, self._points(count, weight, in_title), in_title)
         if self.learned_weights():
             learned: dict[tuple[str, int], Evidence] = {}
             for in_title, part in ((False, text), (True, title)):
@@ -451,11 +454,7 @@ class Tagger:
                         minor = FUNCTION_WORDS.issuperset(label.split())
                         item = learned[label, index] = Evidence(label, learned=True, minor=minor)
                         results[index].evidence.append(item)
-                    if in_title:
-                        item.title += count
-                    else:
-                        item.body += count
-                    item.points += self._points(count, weight, in_title)
+                    item.add(count, self._points(count, weight, in_title), in_title)
         for theme in results:
             theme.evidence.sort(key=lambda item: (-abs(item.points), item.term))
         return Decision(
