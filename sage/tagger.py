@@ -11,23 +11,22 @@ The vocabulary lives in the taxonomy file (content/themes.toml), per theme:
     "years of experience" = 2
 
 A second, learned layer (content/themes-learned.json, written by
-`invoke themes --train` from a labelled corpus; see sage/tagger_train.py) has the same
-tables and is added on top: its weights are small, many and sometimes negative.
+`invoke themes --train` from a labelled corpus; see sage/tagger_train.py) weighs single
+words and pairs of words for every theme; its weights are small, many and sometimes
+negative, and are added to the vocabulary's.
 
-Matching: the post is written as its words' stems between spaces, and one
-Aho-Corasick pass over that finds every term and phrase (see _build_automaton).
-A theme's score is the sum over its matches of weight × (1 + ln count), with words
-in the title counting `title_weight` times. The highest score is the primary theme
-if it reaches `min_score`; others are kept while they reach `secondary_ratio`
-(second) or `third_ratio` (third) of the primary's score.
+Matching: single words and pairs of adjacent words, the vocabulary's and the learned
+layer's, are looked up in one table of stems (sage/tagger_layer.py); exact words and
+longer phrases are found by one Aho-Corasick pass over the post written as its stems
+(see _build_automaton). A theme's score is the sum over its matches of weight ×
+(1 + ln count), with words in the title counting `title_weight` times. The highest
+score is the primary theme if it reaches `min_score`; others are kept while they reach
+`secondary_ratio` (second) or `third_ratio` (third) of the primary's score.
 """
 
 from __future__ import annotations
 
-import contextlib
 import math
-import pickle
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,43 +39,13 @@ import numpy as np
 import Stemmer
 
 from sage.tagger_layer import FUNCTION_WORDS, Key, WordTable, growth, learned_entries
-from sage.taxonomy import TaxonomyError, Theme
+from sage.tagger_vocabulary import compile_vocabulary
+from sage.tagger_words import byte_words, plain_words, without_attribution, words_of
+from sage.taxonomy import Theme
 
 # What one match adds to: (entry id, theme index, weight) for each entry matched.
 _Targets = tuple[tuple[int, int, float], ...]
 _SECOND = itemgetter(1)  # (end, pattern id) -> pattern id
-_TAG = re.compile(r"<[^>]*>")
-# Only ASCII letters and digits make words, lowercased; every other byte separates
-# them ("don't" -> "don", "t"; "&rsquo;" -> "rsquo"), the same way in posts and in the
-# vocabulary. A bytes.translate table is several times faster than a regular
-# expression or str.lower, and tagging runs on every post of every build.
-_KEEP = b"abcdefghijklmnopqrstuvwxyz0123456789"
-_WORD_BYTES = bytes(
-    code if code in _KEEP else code + 32 if 65 <= code <= 90 else 32 for code in range(256)
-)
-
-
-# A law's attribution at the end of its text ("… — a call-centre team leader") names
-# who said it, not what it is about.
-_ATTRIBUTION = re.compile(r"""([.!?'"”’])\s*[—–-]{1,2}\s*[^—–\n.!?]{1,80}\s*$""")
-
-
-def without_attribution(text: str) -> str:
-    """`text` minus a trailing "— who said it" of at most ten words."""
-    match = _ATTRIBUTION.search(text[-120:])
-    if match and len(match.group(0).split()) <= 11:
-        return text[: len(text) - len(match.group(0))] + match.group(1)
-    return text
-
-
-def words_of(text: str) -> list[str]:
-    """The lowercased words of plain text."""
-    return text.encode("utf-8", "replace").translate(_WORD_BYTES).decode("ascii").split()
-
-
-def _byte_words(text: str) -> list[bytes]:
-    """words_of, as ASCII bytes: splitting bytes is faster than splitting a str."""
-    return text.encode("utf-8", "replace").translate(_WORD_BYTES).split()
 
 
 @dataclass(frozen=True)
@@ -145,11 +114,6 @@ class Decision:
     length: int = 0  # words in the text
 
 
-def plain_words(text: str) -> str:
-    """Reader-visible text: tags dropped (entities fall apart into words)."""
-    return _TAG.sub(" ", text) if "<" in text else text
-
-
 class Tagger:
     """Compiled vocabularies for every theme; cheap to call once per post."""
 
@@ -168,13 +132,11 @@ class Tagger:
         self.slugs = [theme.slug for theme in themes]
         self._stemmer = Stemmer.Stemmer("english")
         self._stems: dict[bytes, str] = {}  # word -> stem, or token of an exact word (a cache)
-        # Every vocabulary entry, by id: (theme index, weight, label).
-        self._entries: list[tuple[int, float, str]] = []
-        # stems of a term or phrase -> (entry id, theme index, weight) of its entries
-        self._patterns: dict[tuple[str, ...], list[tuple[int, int, float]]] = {}
-        self._exact: dict[str, list[tuple[int, int, float]]] = {}  # the same, "=word" entries
-        for index, theme in enumerate(themes):
-            self._compile(index, theme, source)
+        vocabulary = compile_vocabulary(themes, self._stemmer, source)
+        # Every vocabulary entry, by id: (theme index, weight, label); the stems of a
+        # term or phrase (or "=word") -> (entry id, theme index, weight) of its entries.
+        self._entries = vocabulary.entries
+        self._patterns, self._exact = vocabulary.patterns, vocabulary.exact
         self._automaton = ahocorasick.Automaton()  # every entry (for the explanation)
         self._pattern_targets: list[_Targets] = []
         self._build_automaton()
@@ -204,24 +166,14 @@ class Tagger:
         )
         table = WordTable(self._short, weights, words, len(self.slugs), self._stemmer)
         if self.table_file is not None:  # for the next build: a tenth of the time to read
-            with contextlib.suppress(OSError):
-                self.table_file.parent.mkdir(parents=True, exist_ok=True)
-                for stale in self.table_file.parent.glob("tagger-table-*.pickle"):
-                    stale.unlink()
-                partial = self.table_file.with_suffix(".partial")
-                partial.write_bytes(pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))
-                partial.replace(self.table_file)
+            table.save(self.table_file)
         return table
 
     def _cached_table(self) -> WordTable | None:
         """The table a build with the same vocabulary, layer and settings left, if any."""
         if self.table_file is None:
             return None
-        try:
-            table = pickle.loads(self.table_file.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
-            return None
-        return table.attach(self._stemmer) if isinstance(table, WordTable) else None
+        return WordTable.load(self.table_file, self._stemmer)
 
     def ready(self) -> Tagger:
         """Build the word table now, learned layer included (before forking workers, so
@@ -279,62 +231,6 @@ class Tagger:
             self._fast.make_automaton()
         self._fast_weights = np.array(fast_weights).reshape(-1, len(self.slugs))
 
-    def _compile(self, index: int, theme: Theme, source: str) -> None:
-        vocabulary = theme.vocabulary
-        unknown = set(vocabulary) - {"terms", "phrases", "negative"}
-        if unknown:
-            raise TaxonomyError(
-                f"{source}: [{theme.slug}]: unknown key {sorted(unknown)[0]!r}; a theme has "
-                "name, description, terms, phrases and negative"
-            )
-        seen: dict[tuple[str, ...], str] = {}
-        for table, sign in (("terms", 1.0), ("phrases", 1.0), ("negative", -1.0)):
-            entries = vocabulary.get(table, {})
-            if not isinstance(entries, dict):
-                raise TaxonomyError(
-                    f'{source}: [{theme.slug}.{table}] must be a table of "words" = weight'
-                )
-            for label, weight in entries.items():
-                if isinstance(weight, bool) or not isinstance(weight, int | float):
-                    raise TaxonomyError(
-                        f'{source}: [{theme.slug}.{table}] "{label}": the weight must be a '
-                        f'number, e.g. "{label}" = 2'
-                    )
-                words = words_of(plain_words(label.lstrip("=")))
-                if not words:
-                    raise TaxonomyError(
-                        f'{source}: [{theme.slug}.{table}] "{label}": no words to match; '
-                        "remove the entry or write a word"
-                    )
-                if table == "phrases" and len(words) < 2:
-                    raise TaxonomyError(
-                        f'{source}: [{theme.slug}.phrases] "{label}": a phrase has two or more '
-                        f"words; move it to [{theme.slug}.terms]"
-                    )
-                key = self._key(label, words)
-                if key in seen:
-                    raise TaxonomyError(
-                        f'{source}: [{theme.slug}] "{label}" and "{seen[key]}" match the same '
-                        "words; keep one of them"
-                    )
-                seen[key] = label
-                self._add(index, label, key, sign * float(weight))
-
-    def _key(self, label: str, words: list[str]) -> tuple[str, ...]:
-        """What an entry matches: ("=word",) for exact words, else the stems in order."""
-        if label.startswith("=") and len(words) == 1:
-            return ("=" + words[0],)
-        return tuple(self._stemmer.stemWords(words))
-
-    def _add(self, index: int, label: str, key: tuple[str, ...], weight: float) -> None:
-        entry = len(self._entries)
-        self._entries.append((index, weight, label))
-        target = (entry, index, weight)
-        if key[0].startswith("="):
-            self._exact.setdefault(key[0][1:], []).append(target)
-        else:
-            self._patterns.setdefault(key, []).append(target)
-
     def words_read(self, text: str) -> list[str]:
         """The words of `text` the tagger reads (tags and a law's attribution left out),
         lowercased: what the trainer counts, so that it learns what the tagger sees."""
@@ -346,7 +242,7 @@ class Tagger:
 
     def _read(self, text: str) -> list[bytes]:
         """The words of `text` the tagger reads, as ASCII bytes."""
-        return _byte_words(without_attribution(plain_words(text)))
+        return byte_words(without_attribution(plain_words(text)))
 
     def _matches(self, words: list[bytes], automaton=None) -> Counter:
         """How often the words match each pattern of `automaton` (by default the one of

@@ -13,8 +13,11 @@ of a point as integers, so that every machine gets the same total.
 
 from __future__ import annotations
 
+import contextlib
 import math
+import pickle
 import re
+from pathlib import Path
 
 import numpy as np
 
@@ -134,10 +137,27 @@ class WordTable:
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state, _stemmer=None, _word_ids={})
 
-    def attach(self, stemmer) -> WordTable:
-        """Give a table read back from the cache its stemmer."""
-        self._stemmer = stemmer
-        return self
+    def save(self, path: Path) -> None:
+        """Keep the table for the next build (any older table beside it is removed)."""
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for stale in path.parent.glob("tagger-table-*.pickle"):
+                stale.unlink()
+            partial = path.with_suffix(".partial")
+            partial.write_bytes(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
+            partial.replace(path)
+
+    @staticmethod
+    def load(path: Path, stemmer) -> WordTable | None:
+        """A table an earlier build kept, or None when there is none (or it is unreadable)."""
+        try:
+            table = pickle.loads(path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+            return None
+        if not isinstance(table, WordTable):
+            return None
+        table._stemmer = stemmer
+        return table
 
     def learned_weights(self) -> int:
         return int(np.count_nonzero(self._learned))
