@@ -24,7 +24,7 @@ import numpy as np
 from sage.taxonomy import TaxonomyError
 
 Key = tuple[str, ...]  # one stem, or two adjacent stems
-TABLE_FORMAT = 1  # of a WordTable kept in the build cache: raise it when the class changes
+TABLE_FORMAT = 2  # of a WordTable kept in the build cache: raise it when the class changes
 _TITLE = 1 << 40  # added to a title's keys (a key is under 2 × width², far below)
 _CODE = _TITLE - 1
 _ENTRY = re.compile(r"[a-z0-9]+( [a-z0-9]+)?")  # one word or two, as the tagger splits them
@@ -128,7 +128,6 @@ class WordTable:
         self._weights = self._learned + np.array(
             [vocabulary.get(key, zero) for key in order]
         ).reshape(-1, themes)
-        self._micro = np.rint(self._weights * 1e6).astype(np.int64)  # a single match's points
         self._shown = [learned_words.get(key, " ".join(key)) for key in order]
 
     def __getstate__(self) -> dict:  # for the build cache: no stemmer, no word cache
