@@ -37,8 +37,10 @@ def run_check(settings_file: str | Path = "pelicanconf.py", **overrides) -> list
     path = taxonomy_path(settings)
     try:
         themes = load_taxonomy(path, display=display_path(path))
+        load_tagger(settings)[1].ready()  # the learned layer too
     except TaxonomyError as error:
-        return [Problem(display_path(path), 1, "error", str(error).split(": ", 1)[-1])]
+        where, _, message = str(error).partition(": ")
+        return [Problem(where, 1, "error", message)]
     problems = check_content(settings, [theme.slug for theme in themes])
     if any(problem.is_error for problem in problems):
         return problems

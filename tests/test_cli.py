@@ -53,6 +53,20 @@ def test_malformed_taxonomy_stops_the_build_naming_file_and_entry(project):
     assert "Traceback" not in result.stderr
 
 
+def test_a_malformed_learned_layer_is_one_sentence_in_build_check_and_themes(project):
+    (project / "content/themes-learned.json").write_text('{"weights": {"empathy": {"sorry": "x"}}}')
+    message = (
+        'content/themes-learned.json: "empathy": "sorry": the weight must be a number; train '
+        "the layer again with `invoke themes --train`"
+    )
+    for task in ("build", "check", "themes"):
+        result = run_invoke(project, task)
+        assert result.returncode == 1, task
+        output = result.stderr + result.stdout
+        assert "Traceback" not in output, task
+        assert message.split(": ", 1)[1] in output and "themes-learned.json" in output, task
+
+
 def test_failed_publish_leaves_the_previous_output_intact(project):
     assert (
         run_invoke(project, "publish", env={"SITEURL": "https://sage.example.org"}).returncode == 0
