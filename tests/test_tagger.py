@@ -117,9 +117,8 @@ def test_real_posts_get_sensible_themes(tagger):
         )[0]
         == "technology"
     )
-    assert tagger.tag("The Law of the Other Line", "The queue you leave always moves faster.")[
-        0
-    ] == ("patience")
+    law = tagger.tag("The Law of the Other Line", "The queue you leave always moves faster.")
+    assert law[0] == "patience"
 
 
 def test_attribution_at_the_end_of_a_law_is_ignored():
