@@ -38,7 +38,7 @@ import ahocorasick
 import numpy as np
 import Stemmer
 
-from sage.tagger_layer import FUNCTION_WORDS, Key, WordTable, growth, learned_entries
+from sage.tagger_layer import FUNCTION_WORDS, Key, WordTable, learned_entries
 from sage.tagger_vocabulary import compile_vocabulary
 from sage.tagger_words import byte_words, plain_words, without_attribution, words_of
 from sage.taxonomy import Theme
@@ -140,13 +140,14 @@ class Tagger:
         self._automaton = ahocorasick.Automaton()  # every entry (for the explanation)
         self._pattern_targets: list[_Targets] = []
         self._build_automaton()
-        # What tagging uses: the word table for single words and pairs of words (with
-        # the learned layer), an automaton for the rest (exact words, longer phrases).
-        # The table is built when first needed: a build whose posts are all tagged
-        # already (the build state remembers) never reads the learned layer.
-        self._fast = ahocorasick.Automaton()
-        self._short: dict[Key, np.ndarray] = {}
-        self._build_fast()
+        # What tagging uses: one table of every entry's weights (sage/tagger_layer.py),
+        # built when first needed: a build whose posts are all tagged already (the build
+        # state remembers) never reads the learned layer.
+        self._vectors: dict[Key, np.ndarray] = {}
+        for key, targets in self._patterns.items():
+            vector = self._vectors[key] = np.zeros(len(self.slugs))
+            for _, index, weight in targets:
+                vector[index] += weight
         self._learned, self._learned_source = learned, learned_source
         self._built: WordTable | None = None
 
@@ -164,7 +165,7 @@ class Tagger:
             if tables
             else ({}, {})
         )
-        table = WordTable(self._short, weights, words, len(self.slugs), self._stemmer)
+        table = WordTable(self._vectors, weights, words, len(self.slugs), self._stemmer)
         if self.table_file is not None:  # for the next build: a tenth of the time to read
             table.save(self.table_file)
         return table
@@ -213,24 +214,6 @@ class Tagger:
         ]
         return [f" {' '.join(variant)} " for variant in product(*forms)]
 
-    def _build_fast(self) -> None:
-        """Split the vocabulary: entries of one or two stems go to the word table, exact
-        words and longer phrases to an automaton of their own."""
-        fast_weights = []
-        for key, targets in self._patterns.items():
-            vector = np.zeros(len(self.slugs))
-            for _, index, weight in targets:
-                vector[index] += weight
-            if not key[0].startswith("=") and len(key) <= 2:
-                self._short[key] = vector
-                continue
-            fast_weights.append(vector)
-            for variant in self._variants(key):
-                self._fast.add_word(variant, len(fast_weights) - 1)
-        if fast_weights:
-            self._fast.make_automaton()
-        self._fast_weights = np.array(fast_weights).reshape(-1, len(self.slugs))
-
     def words_read(self, text: str) -> list[str]:
         """The words of `text` the tagger reads (tags and a law's attribution left out),
         lowercased: what the trainer counts, so that it learns what the tagger sees."""
@@ -276,25 +259,10 @@ class Tagger:
             return weight * self.settings.title_weight * count
         return weight * (1 + math.log(count)) if count > 1 else weight
 
-    def _micropoints(self, counts: Counter, in_title: bool) -> np.ndarray:
-        """Every theme's points from the fast automaton's counts (see _points), in
-        millionths."""
-        size = len(counts)
-        patterns = np.fromiter(counts.keys(), np.intp, size)
-        times = np.fromiter(counts.values(), np.intp, size)
-        factor = times * self.settings.title_weight if in_title else growth(times)
-        points = self._fast_weights[patterns] * factor[:, None]
-        return np.rint(points * 1e6).astype(np.int64).sum(axis=0)
-
     def _scores(self, title: str, text: str) -> tuple[list[float], int]:
         """Every theme's score in taxonomy order, and the text's length in words."""
         words, title_words = self._read(text), self._read(title)
         total = self._table.points(words, title_words, self.settings.title_weight)
-        body, heading = self._matches(words, self._fast), self._matches(title_words, self._fast)
-        if body:
-            total += self._micropoints(body, False)
-        if heading:
-            total += self._micropoints(heading, True)
         length = len(words)
         return [max(0.0, round(points / 1e6, 2)) for points in total.tolist()], length
 

@@ -71,6 +71,22 @@ def test_phrases_match_through_stems_and_title_counts_double():
     assert titled.scores[0].score == 3 * TaggerSettings().title_weight
 
 
+def test_long_phrases_share_beginnings_and_never_span_text_and_title():
+    themes = small_taxonomy(
+        recovery={"phrases": {"ask for a refund": 3, "ask for a": 1}},
+        leadership={"phrases": {"ask for a manager today": 2}},
+    )
+    tagger = Tagger(themes, TaggerSettings(min_score=0.5))
+    scores, _ = tagger._scores("", "Ask for a refund, then ask for a manager today")
+    assert scores == [round(3 + 1 + math.log(2), 2), 2.0]
+    # The text ends "ask for a" and the title is "Refund": the tagger reads the text,
+    # then the title, and a phrase never runs from one into the other.
+    scores, _ = tagger._scores("Refund", "Please ask for a")
+    assert scores == [1.0, 0.0]
+    scores, _ = tagger._scores("Ask for a refund", "")
+    assert scores == [(3 + 1) * TaggerSettings().title_weight, 0.0]
+
+
 def test_secondary_themes_need_a_share_of_the_primary():
     themes = small_taxonomy(
         a={"terms": {"alpha": 3}}, b={"terms": {"beta": 2}}, c={"terms": {"gamma": 1}}
